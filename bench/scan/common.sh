@@ -1,0 +1,27 @@
+# Shared helpers for the whole-run benchmarks (sourced, not run).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+TANTALIO=${TANTALIO:-$ROOT/build/tools/tantalio/tantalio}
+WORK=${BENCH_DIR:-${TMPDIR:-/tmp}/tantalio-bench}
+RUNS=${RUNS:-3}
+mkdir -p "$WORK"
+
+# seconds COMMAND...: wall seconds of one run, output discarded.
+seconds() {
+  local start end
+  start=$(date +%s.%N)
+  "$@" >/dev/null 2>&1
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc -l
+}
+
+# median of the numbers given as arguments.
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+# peak_rss_mb COMMAND...: peak resident set size in MB (GNU time).
+peak_rss_mb() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.1f", $1/1024}'; }
+
+# drop_caches: best effort, so runs start from the same cache state.
+drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true; }
+
+machine() { echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(date -u +%Y-%m-%d)"; }

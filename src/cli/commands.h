@@ -1,0 +1,49 @@
+// The subcommands of `tantalio`, each registered on a CLI11 app. Internal to
+// the cli module.
+#ifndef TANTALIO_CLI_COMMANDS_H_
+#define TANTALIO_CLI_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "base/status.h"
+#include "pipeline/scanner.h"
+#include "store/store.h"
+
+namespace tantalio::cli {
+
+// What every command may use: global options and the streams.
+struct Context {
+  std::string db;  // store URI (--db, else $TANTALIO_DB, else ./tantalio.db)
+  bool quiet = false;
+  std::ostream& out;
+  std::ostream& err;
+  const std::atomic<bool>* cancel;
+
+  // Opens the store named by `db`.
+  Result<std::unique_ptr<Store>> OpenStore() const;
+  // True when progress may be drawn: stderr is a terminal and not --quiet.
+  bool ShowProgress() const;
+};
+
+// A registered command: runs after a successful parse when it was chosen.
+using Action = std::function<Status()>;
+using Register = std::function<void(CLI::App& parent, Context& context, Action& action)>;
+
+void RegisterCaseCommands(CLI::App& app, Context& context, Action& action);
+void RegisterScanCommands(CLI::App& app, Context& context, Action& action);
+void RegisterReportCommands(CLI::App& app, Context& context, Action& action);
+void RegisterHashCommand(CLI::App& app, Context& context, Action& action);
+void RegisterDemoCommand(CLI::App& app, Context& context, Action& action);
+
+// Shared by commands that print scan results.
+void PrintScanSummary(std::ostream& out, const std::string& device, const ScanSummary& summary);
+
+}  // namespace tantalio::cli
+
+#endif  // TANTALIO_CLI_COMMANDS_H_

@@ -1,0 +1,138 @@
+// tantalio scan | verify
+#include <filesystem>
+
+#include "base/forensic_path.h"
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "pipeline/scanner.h"
+
+namespace tantalio::cli {
+namespace {
+
+std::string Count(uint64_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+// Refuses a store path inside the evidence: nothing is ever written there.
+Status CheckStoreOutsideEvidence(const std::string& db, const std::vector<ResolvedRoot>& roots) {
+  namespace fs = std::filesystem;
+  std::string path = db.starts_with("sqlite:") ? db.substr(7) : db;
+  std::error_code ec;
+  std::string store = fs::weakly_canonical(fs::absolute(path), ec).string();
+  for (const auto& root : roots) {
+    std::string evidence = fs::weakly_canonical(root.fs_path, ec).string();
+    if (store == evidence || store.starts_with(evidence + "/")) {
+      return InvalidArgumentError("the store " + path + " lies inside the evidence " + root.fs_path +
+                                  "; evidence is read-only: put the store elsewhere with --db");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void PrintScanSummary(std::ostream& out, const std::string& device, const ScanSummary& s) {
+  out << "scan of " << device << (s.interrupted ? " INTERRUPTED" : " complete") << " in "
+      << HumanDuration(s.seconds) << " (" << HumanBytes(static_cast<uint64_t>(static_cast<double>(s.bytes) / std::max(s.seconds, 1e-3)))
+      << "/s)\n"
+      << "  this run:   " << Count(s.files) << " files, " << HumanBytes(s.bytes) << " read, "
+      << Count(s.errors) << " errors";
+  if (s.skipped_units > 0) out << ", " << Count(s.skipped_units) << " items already done (skipped)";
+  out << "\n  device now: " << Count(s.device.files) << " files, " << HumanBytes(s.device.bytes) << ", "
+      << Count(s.device.distinct_contents) << " distinct contents, " << Count(s.device.duplicate_files)
+      << " duplicate files, " << Count(s.device.inside_archives) << " inside archives, "
+      << Count(s.device.extension_mismatches) << " extension mismatches, " << Count(s.device.encrypted)
+      << " encrypted, " << Count(s.device.errors) << " errors\n";
+  if (s.interrupted) out << "  re-run the same command to resume where it stopped\n";
+}
+
+void RegisterScanCommands(CLI::App& app, Context& context, Action& action) {
+  struct ScanArgs {
+    std::string case_name, device;
+    std::vector<std::string> evidence;
+    int workers = 0;
+  };
+  auto args = std::make_shared<ScanArgs>();
+  CLI::App* scan = app.add_subcommand(
+      "scan", "Scan evidence (folders, files, archives) into a device of a case.\n"
+              "Re-running the same scan resumes: completed items are skipped.");
+  scan->add_option("--case", args->case_name, "Case name")->required();
+  scan->add_option("--device", args->device, "Device label (created if new), e.g. phone1")->required();
+  scan->add_option("EVIDENCE", args->evidence, "Folders, files or archives")->required();
+  scan->add_option("--workers", args->workers, "Worker threads (default: one per core)");
+  scan->callback([&context, &action, args] {
+    action = [&context, args]() -> Status {
+      TANTALIO_ASSIGN_OR_RETURN(auto roots, ResolveEvidenceRoots(args->device, args->evidence));
+      TANTALIO_RETURN_IF_ERROR(CheckStoreOutsideEvidence(context.db, roots));
+      TANTALIO_ASSIGN_OR_RETURN(auto store, context.OpenStore());
+      TANTALIO_ASSIGN_OR_RETURN(CaseInfo case_info, store->FindCase(args->case_name));
+      ScanOptions options;
+      options.workers = args->workers;
+      options.actor = "cli";
+      TerminalProgress progress(stderr);
+      TANTALIO_ASSIGN_OR_RETURN(
+          ScanSummary summary,
+          Scan(*store, case_info, args->device, roots, options, context.cancel,
+               context.ShowProgress() ? &progress : nullptr));
+      PrintScanSummary(context.out, args->device, summary);
+      if (summary.interrupted) return CancelledError("scan interrupted; what was done is kept");
+      return Status::Ok();
+    };
+  });
+
+  struct VerifyArgs {
+    std::string case_name, device, format = "table";
+  };
+  auto vargs = std::make_shared<VerifyArgs>();
+  CLI::App* verify = app.add_subcommand(
+      "verify", "Re-read a device's evidence and report files whose hashes changed,\n"
+                "and files that appeared or disappeared since the scan. Exit 1 if any.");
+  verify->add_option("--case", vargs->case_name, "Case name")->required();
+  verify->add_option("--device", vargs->device, "Device label")->required();
+  verify->add_option("--format", vargs->format, "table, csv or json");
+  verify->callback([&context, &action, vargs] {
+    action = [&context, vargs]() -> Status {
+      TANTALIO_ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(vargs->format));
+      TANTALIO_ASSIGN_OR_RETURN(auto store, context.OpenStore());
+      TANTALIO_ASSIGN_OR_RETURN(CaseInfo case_info, store->FindCase(vargs->case_name));
+      TANTALIO_ASSIGN_OR_RETURN(DeviceInfo device, store->FindDevice(case_info.id, vargs->device));
+      ScanOptions options;
+      options.actor = "cli";
+      TerminalProgress progress(stderr);
+      TANTALIO_ASSIGN_OR_RETURN(VerifyReport report,
+                                Verify(*store, case_info, device, options, context.cancel,
+                                       context.ShowProgress() ? &progress : nullptr));
+      {
+        TableWriter table(context.out, format, {"change", "forensic_path", "stored_sha256", "current_sha256", "detail"});
+        for (const auto& c : report.changed) {
+          table.Row({Cell::Text("changed"), Cell::Text(c.forensic_path), Cell::Text(c.stored_sha256),
+                     Cell::Text(c.current_sha256), Cell::Text("")});
+        }
+        for (const auto& p : report.disappeared) {
+          table.Row({Cell::Text("disappeared"), Cell::Text(p), Cell::Text(""), Cell::Text(""), Cell::Text("")});
+        }
+        for (const auto& p : report.appeared) {
+          table.Row({Cell::Text("appeared"), Cell::Text(p), Cell::Text(""), Cell::Text(""), Cell::Text("")});
+        }
+        for (const auto& e : report.errors) {
+          table.Row({Cell::Text("unreadable"), Cell::Text(e.forensic_path), Cell::Text(""), Cell::Text(""),
+                     Cell::Text(e.stage + ": " + e.message)});
+        }
+      }
+      context.err << "verify " << vargs->device << ": " << Count(report.checked) << " files checked, "
+                  << report.changed.size() << " changed, " << report.disappeared.size() << " disappeared, "
+                  << report.appeared.size() << " appeared, " << report.errors.size() << " new read errors\n";
+      if (report.interrupted) return CancelledError("verify interrupted");
+      if (!report.clean()) return IoError("the evidence of " + vargs->device + " differs from what was scanned");
+      return Status::Ok();
+    };
+  });
+}
+
+}  // namespace tantalio::cli

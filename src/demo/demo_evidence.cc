@@ -1,0 +1,207 @@
+#include "demo/demo_evidence.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "media/synthetic_image.h"
+
+namespace tantalio {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ArchiveWriteDeleter {
+  void operator()(archive* a) const { archive_write_free(a); }
+};
+
+Status WriteFile(const fs::path& path, const std::vector<uint8_t>& bytes) {
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  if (ec) return IoError("create directory " + path.parent_path().string() + ": " + ec.message());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  if (!out) return IoError("write " + path.string());
+  return Status::Ok();
+}
+
+std::vector<uint8_t> Text(std::string_view text) { return {text.begin(), text.end()}; }
+
+// A one-page PDF with a line of text: a benign "document".
+std::vector<uint8_t> MinimalPdf(const std::string& line) {
+  std::string stream = "BT /F1 14 Tf 72 720 Td (" + line + ") Tj ET";
+  std::vector<std::string> objects = {
+      "<< /Type /Catalog /Pages 2 0 R >>",
+      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+      " /Resources << /Font << /F1 5 0 R >> >> >>",
+      "<< /Length " + std::to_string(stream.size()) + " >>\nstream\n" + stream + "\nendstream",
+      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
+  std::string pdf = "%PDF-1.4\n";
+  std::vector<size_t> offsets;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    offsets.push_back(pdf.size());
+    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  }
+  size_t xref = pdf.size();
+  pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+  for (size_t off : offsets) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%010zu 00000 n \n", off);
+    pdf += buf;
+  }
+  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
+         std::to_string(xref) + "\n%%EOF\n";
+  return Text(pdf);
+}
+
+struct Camera {
+  const char* make;
+  const char* model;
+  const char* serial;
+};
+constexpr Camera kPhoneCamera{"Demophone", "DP-7", "DP7-0042-1173"};
+constexpr Camera kPocketCamera{"Pixelcraft", "PC-200", "PC200-88412"};
+
+Result<std::vector<uint8_t>> Photo(uint64_t seed, const Camera& camera, int index, bool gps) {
+  RgbImage image = GeneratePattern(480 + static_cast<int>(seed % 5) * 32, 360, seed);
+  TANTALIO_ASSIGN_OR_RETURN(auto jpeg, EncodeJpeg(image, 80));
+  SyntheticExif exif;
+  exif.make = camera.make;
+  exif.model = camera.model;
+  exif.body_serial = camera.serial;
+  char when[32];
+  std::snprintf(when, sizeof when, "2017:03:%02d %02d:%02d:00", 1 + index % 28, 9 + index % 10, index * 7 % 60);
+  exif.datetime_original = when;
+  exif.offset_time_original = "+01:00";
+  if (gps) {
+    exif.gps_latitude = 40.4168 + 0.01 * (index % 7);
+    exif.gps_longitude = -3.7038 - 0.01 * (index % 5);
+    exif.gps_altitude = 650 + index;
+  }
+  return WithExif(jpeg, exif);
+}
+
+}  // namespace
+
+Result<std::vector<uint8_t>> WriteArchive(DemoArchiveFormat format,
+                                          const std::vector<ArchiveMember>& members) {
+  std::unique_ptr<archive, ArchiveWriteDeleter> a(archive_write_new());
+  if (format == DemoArchiveFormat::kZip) {
+    archive_write_set_format_zip(a.get());
+  } else {
+    archive_write_set_format_pax_restricted(a.get());
+    if (format == DemoArchiveFormat::kTarGz) archive_write_add_filter_gzip(a.get());
+  }
+  bool any_encrypted = false;
+  for (const auto& m : members) any_encrypted |= m.encrypt;
+  if (any_encrypted) {
+    if (archive_write_set_options(a.get(), "zip:encryption=zipcrypt") != ARCHIVE_OK ||
+        archive_write_set_passphrase(a.get(), "demo") != ARCHIVE_OK) {
+      return UnsupportedError(std::string("write encrypted zip: ") + archive_error_string(a.get()));
+    }
+  }
+  // Generous: members are small; libarchive needs the buffer up front.
+  size_t capacity = 1 << 20;
+  for (const auto& m : members) capacity += m.bytes.size() + m.name.size() + 1024;
+  std::vector<uint8_t> buffer(capacity);
+  size_t used = 0;
+  archive_write_set_bytes_in_last_block(a.get(), 1);
+  if (archive_write_open_memory(a.get(), buffer.data(), buffer.size(), &used) != ARCHIVE_OK) {
+    return InternalError(std::string("open archive writer: ") + archive_error_string(a.get()));
+  }
+  for (const auto& m : members) {
+    std::unique_ptr<archive_entry, void (*)(archive_entry*)> entry(archive_entry_new(), archive_entry_free);
+    archive_entry_set_pathname(entry.get(), m.name.c_str());
+    archive_entry_set_size(entry.get(), static_cast<la_int64_t>(m.bytes.size()));
+    archive_entry_set_filetype(entry.get(), AE_IFREG);
+    archive_entry_set_perm(entry.get(), 0644);
+    archive_entry_set_mtime(entry.get(), 1489312800, 0);  // 2017-03-12
+    if (archive_write_header(a.get(), entry.get()) != ARCHIVE_OK ||
+        archive_write_data(a.get(), m.bytes.data(), m.bytes.size()) < 0) {
+      return InternalError("write archive member " + m.name + ": " + archive_error_string(a.get()));
+    }
+  }
+  if (archive_write_close(a.get()) != ARCHIVE_OK) {
+    return InternalError(std::string("close archive: ") + archive_error_string(a.get()));
+  }
+  buffer.resize(used);
+  return buffer;
+}
+
+Result<std::vector<DemoDevice>> GenerateDemoEvidence(const std::string& dir) {
+  const fs::path root(dir);
+  const fs::path phone = root / "phone1";
+  const fs::path laptop = root / "laptop";
+  std::error_code ec;
+  fs::remove_all(phone, ec);
+  fs::remove_all(laptop, ec);
+
+  // Photos taken with the phone; some travel to the laptop and into archives.
+  std::vector<std::vector<uint8_t>> photos;
+  for (int i = 0; i < 12; ++i) {
+    TANTALIO_ASSIGN_OR_RETURN(auto photo, Photo(1000 + i, kPhoneCamera, i, /*gps=*/i % 3 != 2));
+    photos.push_back(std::move(photo));
+    char name[32];
+    std::snprintf(name, sizeof name, "IMG_%04d.jpg", i + 1);
+    TANTALIO_RETURN_IF_ERROR(WriteFile(phone / "DCIM" / "Camera" / name, photos.back()));
+  }
+  // Chat-app copies: re-encoded screenshots without EXIF, plus a PNG.
+  for (int i = 0; i < 4; ++i) {
+    TANTALIO_ASSIGN_OR_RETURN(auto jpeg, EncodeJpeg(GeneratePattern(320, 320, 2000 + i), 70));
+    char name[48];
+    std::snprintf(name, sizeof name, "IMG-20170312-WA%04d.jpg", i + 1);
+    TANTALIO_RETURN_IF_ERROR(WriteFile(phone / "WhatsApp" / "Media" / "WhatsApp Images" / name, jpeg));
+  }
+  TANTALIO_ASSIGN_OR_RETURN(auto png, EncodePng(GeneratePattern(256, 192, 3000)));
+  TANTALIO_RETURN_IF_ERROR(WriteFile(phone / "Pictures" / "Screenshots" / "Screenshot_01.png", png));
+  TANTALIO_RETURN_IF_ERROR(WriteFile(phone / "Documents" / "shopping.txt",
+                                     Text("milk\nbread\nphone charger\n")));
+  TANTALIO_RETURN_IF_ERROR(WriteFile(phone / "Documents" / "ticket.pdf", MinimalPdf("Train ticket 12 March")));
+  // Renamed to hide what they are: content says image, name says otherwise.
+  TANTALIO_RETURN_IF_ERROR(WriteFile(phone / "Documents" / "invoice_march.pdf", photos[3]));
+  TANTALIO_RETURN_IF_ERROR(WriteFile(phone / "Music" / "track07.mp3", png));
+
+  // A nested archive: zip holding a tar.gz holding photos and a note.
+  TANTALIO_ASSIGN_OR_RETURN(
+      auto inner, WriteArchive(DemoArchiveFormat::kTarGz,
+                               {{"trip/IMG_0005.jpg", photos[4]}, {"trip/IMG_0006.jpg", photos[5]},
+                                {"trip/readme.txt", Text("photos from the trip\n")}}));
+  TANTALIO_ASSIGN_OR_RETURN(
+      auto outer, WriteArchive(DemoArchiveFormat::kZip,
+                               {{"holiday/IMG_0001.jpg", photos[0]}, {"holiday/trip.tar.gz", inner},
+                                {"holiday/notes.pdf", MinimalPdf("Holiday notes")}}));
+  TANTALIO_RETURN_IF_ERROR(WriteFile(phone / "Download" / "holiday.zip", outer));
+  // An archive with an encrypted entry: recorded as encrypted, never dropped.
+  auto locked = WriteArchive(DemoArchiveFormat::kZip,
+                             {{"private/IMG_0009.jpg", photos[8], true}, {"private/list.txt", Text("1\n2\n3\n")}});
+  if (locked.ok()) TANTALIO_RETURN_IF_ERROR(WriteFile(phone / "Download" / "private.zip", *locked));
+
+  // The laptop: the same photos copied over, and a backup tar with a zip inside.
+  for (int i : {0, 1, 2, 4}) {
+    char name[32];
+    std::snprintf(name, sizeof name, "IMG_%04d.jpg", i + 1);
+    TANTALIO_RETURN_IF_ERROR(WriteFile(laptop / "Users" / "alex" / "Pictures" / "phone" / name, photos[i]));
+  }
+  for (int i = 0; i < 3; ++i) {
+    TANTALIO_ASSIGN_OR_RETURN(auto photo, Photo(4000 + i, kPocketCamera, 20 + i, /*gps=*/i == 0));
+    char name[32];
+    std::snprintf(name, sizeof name, "DSC%05d.jpg", 100 + i);
+    TANTALIO_RETURN_IF_ERROR(WriteFile(laptop / "Users" / "alex" / "Pictures" / "camera" / name, photo));
+  }
+  TANTALIO_ASSIGN_OR_RETURN(auto zip, WriteArchive(DemoArchiveFormat::kZip,
+                                                   {{"old/IMG_0003.jpg", photos[2]}, {"old/IMG_0012.jpg", photos[11]}}));
+  TANTALIO_ASSIGN_OR_RETURN(auto tar, WriteArchive(DemoArchiveFormat::kTar,
+                                                   {{"backup/photos.zip", zip},
+                                                    {"backup/todo.txt", Text("renew passport\n")}}));
+  TANTALIO_RETURN_IF_ERROR(WriteFile(laptop / "Users" / "alex" / "backup.tar", tar));
+  TANTALIO_RETURN_IF_ERROR(WriteFile(laptop / "Users" / "alex" / "Documents" / "cv.pdf", MinimalPdf("Curriculum vitae")));
+  TANTALIO_RETURN_IF_ERROR(WriteFile(laptop / "Users" / "alex" / "Documents" / "budget.xlsx", png));
+
+  return std::vector<DemoDevice>{{"phone1", phone.string()}, {"laptop", laptop.string()}};
+}
+
+}  // namespace tantalio

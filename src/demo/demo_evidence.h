@@ -1,0 +1,39 @@
+// A small, benign demo investigation: two seized "devices" as folders, with
+// procedurally generated photos (with EXIF camera serials and GPS), documents,
+// files renamed with the wrong extension, nested zip and tar archives, an
+// encrypted archive entry, and the same photos on both devices.
+//
+// Nothing here depicts anything: the images are gradients and discs.
+#ifndef TANTALIO_DEMO_DEMO_EVIDENCE_H_
+#define TANTALIO_DEMO_DEMO_EVIDENCE_H_
+
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace tantalio {
+
+struct DemoDevice {
+  std::string label;    // e.g. "phone1"
+  std::string fs_path;  // the folder that holds its evidence
+};
+
+// Writes the demo evidence under `dir` (created if needed; files written
+// before by this function are replaced) and returns the devices to scan.
+// Deterministic: the same bytes every time.
+Result<std::vector<DemoDevice>> GenerateDemoEvidence(const std::string& dir);
+
+// Archive writing for fixtures: `entries` as (name, bytes) pairs.
+enum class DemoArchiveFormat { kZip, kTar, kTarGz };
+struct ArchiveMember {
+  std::string name;
+  std::vector<uint8_t> bytes;
+  bool encrypt = false;  // zip only: ZipCrypto with the passphrase "demo"
+};
+Result<std::vector<uint8_t>> WriteArchive(DemoArchiveFormat format,
+                                          const std::vector<ArchiveMember>& members);
+
+}  // namespace tantalio
+
+#endif  // TANTALIO_DEMO_DEMO_EVIDENCE_H_

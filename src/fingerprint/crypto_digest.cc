@@ -1,0 +1,81 @@
+#include "fingerprint/crypto_digest.h"
+
+#include <openssl/evp.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "base/hex.h"
+
+namespace tantalio {
+namespace {
+
+struct EvpCtxDeleter {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+using EvpCtx = std::unique_ptr<EVP_MD_CTX, EvpCtxDeleter>;
+
+// OpenSSL only fails here on allocation failure or a broken provider; there is
+// no way to continue producing trustworthy digests, so stop loudly.
+void CheckEvp(int rc, const char* what) {
+  if (rc != 1) {
+    std::fprintf(stderr, "fatal: OpenSSL %s failed\n", what);
+    std::abort();
+  }
+}
+
+EvpCtx NewContext(const EVP_MD* md) {
+  EvpCtx ctx(EVP_MD_CTX_new());
+  if (!ctx) CheckEvp(0, "EVP_MD_CTX_new");
+  CheckEvp(EVP_DigestInit_ex(ctx.get(), md, nullptr), "EVP_DigestInit_ex");
+  return ctx;
+}
+
+template <size_t N>
+void FinishInto(EVP_MD_CTX* ctx, const EVP_MD* md, std::array<uint8_t, N>& out) {
+  unsigned int len = 0;
+  CheckEvp(EVP_DigestFinal_ex(ctx, out.data(), &len), "EVP_DigestFinal_ex");
+  if (len != N) CheckEvp(0, "digest length");
+  CheckEvp(EVP_DigestInit_ex(ctx, md, nullptr), "EVP_DigestInit_ex");
+}
+
+}  // namespace
+
+struct CryptoHasher::Contexts {
+  EvpCtx md5 = NewContext(EVP_md5());
+  EvpCtx sha1 = NewContext(EVP_sha1());
+  EvpCtx sha256 = NewContext(EVP_sha256());
+};
+
+std::string CryptoDigests::Md5Hex() const { return ToHex(md5); }
+std::string CryptoDigests::Sha1Hex() const { return ToHex(sha1); }
+std::string CryptoDigests::Sha256Hex() const { return ToHex(sha256); }
+
+CryptoHasher::CryptoHasher() : contexts_(std::make_unique<Contexts>()) {}
+CryptoHasher::~CryptoHasher() = default;
+
+void CryptoHasher::Update(std::span<const uint8_t> bytes) {
+  if (bytes.empty()) return;
+  CheckEvp(EVP_DigestUpdate(contexts_->md5.get(), bytes.data(), bytes.size()), "MD5 update");
+  CheckEvp(EVP_DigestUpdate(contexts_->sha1.get(), bytes.data(), bytes.size()), "SHA-1 update");
+  CheckEvp(EVP_DigestUpdate(contexts_->sha256.get(), bytes.data(), bytes.size()),
+           "SHA-256 update");
+  bytes_ += bytes.size();
+}
+
+CryptoDigests CryptoHasher::Finish() {
+  CryptoDigests out;
+  FinishInto(contexts_->md5.get(), EVP_md5(), out.md5);
+  FinishInto(contexts_->sha1.get(), EVP_sha1(), out.sha1);
+  FinishInto(contexts_->sha256.get(), EVP_sha256(), out.sha256);
+  bytes_ = 0;
+  return out;
+}
+
+CryptoDigests DigestBytes(std::span<const uint8_t> bytes) {
+  CryptoHasher hasher;
+  hasher.Update(bytes);
+  return hasher.Finish();
+}
+
+}  // namespace tantalio

@@ -1,0 +1,363 @@
+#include "pipeline/unit_processor.h"
+
+#include <set>
+#include <utility>
+
+#include "base/forensic_path.h"
+#include "evidence/archive_reader.h"
+#include "evidence/byte_source.h"
+#include "evidence/file_type.h"
+#include "fingerprint/crypto_digest.h"
+#include "media/image_metadata.h"
+
+namespace tantalio {
+namespace {
+
+constexpr size_t kChunkBytes = size_t{1} << 20;
+
+using ChunkReader = std::function<Result<size_t>(std::span<uint8_t>)>;
+
+// What one streaming read of a file or entry produced.
+struct Streamed {
+  CryptoDigests digests;
+  FileType type;
+  uint64_t size = 0;
+  std::vector<uint8_t> image_bytes;              // kept for metadata, images only
+  std::unique_ptr<RandomAccessSource> archive;   // spooled nested archive
+  Status error;                                  // non-OK: digests are not valid
+};
+
+std::string ToString(ItemKind kind) { return std::string(ItemKindName(kind)); }
+
+}  // namespace
+
+class UnitProcessor::Run {
+ public:
+  Run(const ProcessorOptions& options, const std::atomic<bool>* cancel, const DirectoryItem& unit,
+      const Emit& emit, std::vector<uint8_t>& buffer)
+      : options_(options), cancel_(cancel), unit_(unit), emit_(emit), buffer_(buffer) {}
+
+  void Go() {
+    FileRecord record = BaseRecord(unit_.forensic_path, ToString(unit_.kind), 0);
+    record.size = unit_.size;
+    record.mtime = unit_.mtime;
+    record.atime = unit_.atime;
+    record.ctime = unit_.ctime;
+    if (!unit_.error.ok()) {
+      const bool directory = unit_.kind == ItemKind::kDirectory;
+      AddError(unit_.forensic_path, directory ? "walk" : "stat", unit_.error);
+      if (!directory) {
+        record.status = kStatusError;
+        AddFile(std::move(record));
+      }
+    } else if (unit_.kind == ItemKind::kSymlink) {
+      record.status = kStatusLink;
+      record.link_target = unit_.link_target;
+      AddFile(std::move(record));
+    } else if (unit_.kind == ItemKind::kSpecial) {
+      record.status = kStatusSpecial;
+      record.note = unit_.note + ": not opened";
+      AddFile(std::move(record));
+    } else {
+      ProcessTopLevelFile(std::move(record));
+    }
+    Flush(!Cancelled());
+  }
+
+ private:
+  bool Cancelled() const { return cancel_ != nullptr && cancel_->load(std::memory_order_relaxed); }
+
+  FileRecord BaseRecord(const std::string& path, std::string kind, int depth) {
+    FileRecord r;
+    r.forensic_path = path;
+    r.unit_path = unit_.forensic_path;
+    r.kind = std::move(kind);
+    r.depth = depth;
+    r.extension = LowerExtension(path);
+    return r;
+  }
+
+  void ProcessTopLevelFile(FileRecord record) {
+    auto source = OpenEvidenceFile(unit_.fs_path);
+    if (!source.ok()) {
+      record.status = kStatusError;
+      AddError(record.forensic_path, "open", source.status());
+      AddFile(std::move(record));
+      return;
+    }
+    const RandomAccessSource& file = **source;
+    uint64_t offset = 0;
+    Streamed s = Stream(
+        [&](std::span<uint8_t> out) -> Result<size_t> {
+          TANTALIO_ASSIGN_OR_RETURN(size_t n, file.ReadAt(offset, out));
+          offset += n;
+          output_.bytes_read += n;
+          return n;
+        },
+        /*depth=*/0, /*spool_archive=*/false);
+    if (!FillContent(record, s)) return;
+    if (IsArchive(s.type) && !Cancelled()) {
+      archive_base_ = s.size;
+      if (!ExpandArchive(file, record.forensic_path, 0)) record.status = kStatusPartial;
+    }
+    AddFile(std::move(record));
+  }
+
+  // Records the outcome of Stream() in `record`; false if the read failed.
+  bool FillContent(FileRecord& record, Streamed& s) {
+    if (s.error.code() == StatusCode::kCancelled) return false;  // redone on resume
+    if (!s.error.ok()) {
+      record.status = kStatusError;
+      AddError(record.forensic_path, "read", s.error);
+      AddFile(std::move(record));
+      return false;
+    }
+    record.status = kStatusOk;
+    record.size = s.size;
+    record.mime = std::string(s.type.mime);
+    record.extension_mismatch = ExtensionMismatch(s.type, record.extension);
+    record.sha256 = s.digests.Sha256Hex();
+    output_.contents.push_back(ContentRecord{record.sha256, s.digests.Md5Hex(), s.digests.Sha1Hex(),
+                                             s.size, record.mime, kCryptoDigestAlgorithm,
+                                             kCryptoDigestVersion});
+    if (!s.image_bytes.empty()) ExtractMetadata(record, s.image_bytes);
+    return true;
+  }
+
+  void ExtractMetadata(const FileRecord& record, const std::vector<uint8_t>& bytes) {
+    auto metadata = ReadImageMetadata(bytes);
+    if (!metadata.ok()) {
+      if (metadata.status().code() == StatusCode::kCorrupt) {
+        AddError(record.forensic_path, "metadata", metadata.status());
+      }
+      return;
+    }
+    const ImageMetadata& m = *metadata;
+    MetadataRecord r;
+    r.sha256 = record.sha256;
+    r.extractor = MetadataExtractorName();
+    r.width = m.width;
+    r.height = m.height;
+    r.camera_make = m.camera_make;
+    r.camera_model = m.camera_model;
+    r.body_serial = m.body_serial;
+    r.lens = m.lens;
+    r.datetime_original = m.datetime_original;
+    r.offset_time_original = m.offset_time_original;
+    r.software = m.software;
+    r.gps_latitude = m.gps_latitude;
+    r.gps_longitude = m.gps_longitude;
+    r.gps_altitude = m.gps_altitude;
+    r.orientation = m.orientation;
+    output_.metadata.push_back(std::move(r));
+  }
+
+  // One pass over a stream: digests, type, and the bytes worth keeping.
+  Streamed Stream(const ChunkReader& read, int depth, bool spool_archive) {
+    Streamed s;
+    CryptoHasher hasher;
+    std::vector<uint8_t> pending;  // bytes read before the type is known
+    bool sniffed = false;
+    bool keep_image = false;
+    std::optional<Spool> spool;
+    auto decide = [&] {
+      sniffed = true;
+      s.type = SniffType(pending);
+      keep_image = s.type.family == TypeFamily::kImage;
+      if (spool_archive && IsArchive(s.type)) spool.emplace(options_.spool_memory_bytes);
+    };
+    auto keep = [&](std::span<const uint8_t> bytes) -> Status {
+      if (keep_image) {
+        if (s.image_bytes.size() + bytes.size() > options_.metadata_max_bytes) {
+          keep_image = false;
+          s.image_bytes = {};
+        } else {
+          s.image_bytes.insert(s.image_bytes.end(), bytes.begin(), bytes.end());
+        }
+      }
+      return spool ? spool->Append(bytes) : Status::Ok();
+    };
+    while (true) {
+      if (Cancelled()) {
+        s.error = CancelledError("scan interrupted");
+        return s;
+      }
+      auto n = read(buffer_);
+      if (!n.ok()) {
+        s.error = n.status();
+        return s;
+      }
+      if (*n == 0) break;
+      std::span<const uint8_t> chunk(buffer_.data(), *n);
+      hasher.Update(chunk);
+      s.size += *n;
+      if (depth > 0) {
+        Status budget = ChargeExpansion(*n);
+        if (!budget.ok()) {
+          s.error = budget;
+          return s;
+        }
+      }
+      if (!sniffed) {
+        pending.insert(pending.end(), chunk.begin(), chunk.end());
+        if (pending.size() < kSniffBytes) continue;
+        decide();
+        chunk = pending;
+      }
+      Status kept = keep(chunk);
+      if (!kept.ok()) {
+        s.error = kept;
+        return s;
+      }
+      if (!pending.empty()) pending = {};
+    }
+    if (!sniffed) {
+      decide();
+      Status kept = keep(pending);
+      if (!kept.ok()) s.error = kept;
+    }
+    s.digests = hasher.Finish();
+    if (spool) {
+      auto source = spool->Finish();
+      if (source.ok()) {
+        s.archive = std::move(source).value();
+      } else {
+        s.error = source.status();
+      }
+    }
+    return s;
+  }
+
+  Status ChargeExpansion(uint64_t bytes) {
+    if (!budget_error_.ok()) return budget_error_;
+    expanded_ += bytes;
+    const ArchiveLimits& limits = options_.archive;
+    if (expanded_ > limits.max_expanded_bytes) {
+      budget_error_ = ResourceExhaustedError(
+          "archive expansion stopped: more than " + std::to_string(limits.max_expanded_bytes) +
+          " bytes expanded from " + unit_.forensic_path);
+    } else if (expanded_ > limits.ratio_floor_bytes &&
+               expanded_ > limits.max_ratio * std::max<uint64_t>(archive_base_, 1)) {
+      budget_error_ = ResourceExhaustedError(
+          "archive bomb suspected: " + std::to_string(expanded_) + " bytes expanded from a " +
+          std::to_string(archive_base_) + "-byte archive (more than " +
+          std::to_string(limits.max_ratio) + ":1); expansion stopped");
+    }
+    return budget_error_;
+  }
+
+  // Reads every entry of the archive at `archive_path`. Returns false when
+  // anything inside could not be read (the archive is then "partial").
+  bool ExpandArchive(const RandomAccessSource& source, const std::string& archive_path, int depth) {
+    if (depth >= options_.archive.max_depth) {
+      AddError(archive_path, "archive",
+               ResourceExhaustedError("archive nested deeper than " +
+                                      std::to_string(options_.archive.max_depth) +
+                                      " levels: recorded and hashed, not opened"));
+      return false;
+    }
+    auto reader = ArchiveReader::Open(source, EscapeForDisplay(archive_path));
+    if (!reader.ok()) {
+      AddError(archive_path, "archive", reader.status());
+      return false;
+    }
+    bool complete = true;
+    std::set<std::string> seen;
+    while (!Cancelled()) {
+      if (!budget_error_.ok()) return false;
+      auto next = (*reader)->Next();
+      if (!next.ok()) {
+        AddError(archive_path, "archive", next.status());
+        return false;
+      }
+      if (!next->has_value()) break;
+      ArchiveEntry entry = std::move(**next);
+      if (entry.kind == ItemKind::kDirectory) continue;
+      std::string name = entry.name;
+      for (int copy = 2; !seen.insert(name).second; ++copy) {
+        name = entry.name + " (duplicate entry " + std::to_string(copy) + ")";
+      }
+      FileRecord record = BaseRecord(JoinArchivePath(archive_path, name), ToString(entry.kind), depth + 1);
+      record.mtime = entry.mtime;
+      record.size = entry.size.value_or(0);
+      if (name != entry.name) record.note = "an earlier entry has the same name";
+      if (entry.kind == ItemKind::kSymlink) {
+        record.status = kStatusLink;
+        record.link_target = entry.link_target;
+        AddFile(std::move(record));
+        continue;
+      }
+      if (entry.kind == ItemKind::kSpecial) {
+        record.status = kStatusSpecial;
+        record.note = "special archive entry: not read";
+        AddFile(std::move(record));
+        continue;
+      }
+      if (entry.encrypted) {
+        record.status = kStatusEncrypted;
+        AddError(record.forensic_path, "archive",
+                 UnsupportedError("entry is encrypted: its content cannot be read without the password"));
+        AddFile(std::move(record));
+        complete = false;
+        continue;
+      }
+      ArchiveReader& archive = **reader;
+      Streamed s = Stream([&](std::span<uint8_t> out) { return archive.ReadData(out); }, depth + 1,
+                          depth + 1 < options_.archive.max_depth);
+      if (!FillContent(record, s)) {
+        complete = false;
+        if (s.error.code() == StatusCode::kCorrupt) return false;  // the archive stream is broken
+        continue;
+      }
+      if (IsArchive(s.type)) {
+        bool inner_ok = s.archive ? ExpandArchive(*s.archive, record.forensic_path, depth + 1)
+                                  : ExpandArchive(source, record.forensic_path, options_.archive.max_depth);
+        if (!inner_ok) {
+          record.status = kStatusPartial;
+          complete = false;
+        }
+      }
+      AddFile(std::move(record));
+    }
+    return complete && !Cancelled();
+  }
+
+  // Once cancelled, nothing more is recorded: what follows may be incomplete
+  // (a "partial" archive, say), and the unit is redone in full on resume.
+  void AddFile(FileRecord record) {
+    if (Cancelled()) return;
+    output_.files.push_back(std::move(record));
+    if (output_.files.size() >= options_.flush_records) Flush(false);
+  }
+
+  void AddError(const std::string& path, std::string stage, const Status& status) {
+    if (Cancelled()) return;
+    output_.errors.push_back(
+        ErrorRecord{path, std::move(stage), std::string(StatusCodeName(status.code())), status.message()});
+  }
+
+  void Flush(bool unit_complete) {
+    if (unit_complete) output_.completed_unit = unit_.forensic_path;
+    emit_(std::move(output_));
+    output_ = UnitOutput{};
+  }
+
+  const ProcessorOptions& options_;
+  const std::atomic<bool>* cancel_;
+  const DirectoryItem& unit_;
+  const Emit& emit_;
+  std::vector<uint8_t>& buffer_;
+  UnitOutput output_;
+  uint64_t archive_base_ = 0;
+  uint64_t expanded_ = 0;
+  Status budget_error_;
+};
+
+UnitProcessor::UnitProcessor(ProcessorOptions options, const std::atomic<bool>* cancel)
+    : options_(std::move(options)), cancel_(cancel), buffer_(kChunkBytes) {}
+
+void UnitProcessor::Process(const DirectoryItem& item, const Emit& emit) {
+  Run(options_, cancel_, item, emit, buffer_).Go();
+}
+
+}  // namespace tantalio

@@ -1,0 +1,74 @@
+// Turns one top-level evidence item (a "unit": a file, link or special file
+// found on the evidence root) into records: the file itself, and when it is an
+// archive, every entry inside it, recursively.
+//
+// For each regular file or archive entry, one streaming read computes MD5,
+// SHA-1 and SHA-256, sniffs the type by content, and keeps the bytes only
+// when they are needed: an image small enough for metadata, or a nested
+// archive (spooled to memory or an anonymous temporary file). Failures on
+// one item become error records; processing goes on with the next.
+#ifndef TANTALIO_PIPELINE_UNIT_PROCESSOR_H_
+#define TANTALIO_PIPELINE_UNIT_PROCESSOR_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "evidence/directory_cursor.h"
+#include "store/records.h"
+
+namespace tantalio {
+
+struct ArchiveLimits {
+  int max_depth = 8;  // archives nested deeper are recorded but not opened
+  // A unit's archives may expand to at most this many bytes in total.
+  uint64_t max_expanded_bytes = uint64_t{1} << 40;  // 1 TiB
+  // Past `ratio_floor_bytes` of expansion, more than `max_ratio` bytes out per
+  // byte of archive stops the unit as an archive bomb.
+  uint64_t ratio_floor_bytes = uint64_t{256} << 20;
+  uint64_t max_ratio = 200;
+};
+
+struct ProcessorOptions {
+  ArchiveLimits archive;
+  uint64_t metadata_max_bytes = uint64_t{64} << 20;  // images larger are hashed, not parsed
+  size_t spool_memory_bytes = size_t{16} << 20;      // nested archives above spill to a temp file
+  size_t flush_records = 512;                        // emit a fragment every this many files
+};
+
+// A piece of a unit's output. The last piece of a unit carries
+// `completed_unit`; a unit interrupted by cancellation never does.
+struct UnitOutput {
+  std::vector<ContentRecord> contents;
+  std::vector<FileRecord> files;
+  std::vector<MetadataRecord> metadata;
+  std::vector<ErrorRecord> errors;
+  std::optional<std::string> completed_unit;
+  uint64_t bytes_read = 0;  // evidence bytes read for this piece (progress)
+};
+
+class UnitProcessor {
+ public:
+  using Emit = std::function<void(UnitOutput)>;
+
+  // `cancel` (may be null) is polled between chunks; once set, the unit stops
+  // and its last piece has no completed_unit.
+  UnitProcessor(ProcessorOptions options, const std::atomic<bool>* cancel);
+
+  // Processes `item`, calling `emit` one or more times. Thread-compatible:
+  // use one UnitProcessor per worker thread.
+  void Process(const DirectoryItem& item, const Emit& emit);
+
+ private:
+  class Run;
+  ProcessorOptions options_;
+  const std::atomic<bool>* cancel_;
+  std::vector<uint8_t> buffer_;  // the read buffer, reused for every unit
+};
+
+}  // namespace tantalio
+
+#endif  // TANTALIO_PIPELINE_UNIT_PROCESSOR_H_

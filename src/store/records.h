@@ -1,0 +1,171 @@
+// Plain, backend-neutral values that flow into and out of the Store.
+//
+// These types know nothing of SQL, files on disk or decoders: the pipeline
+// fills them, a Store backend persists them.
+#ifndef TANTALIO_STORE_RECORDS_H_
+#define TANTALIO_STORE_RECORDS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tantalio {
+
+struct CaseInfo {
+  int64_t id = 0;
+  std::string name;
+  std::string agency;
+  std::string country;  // ISO 3166-1 alpha-2
+  std::string created_at;  // UTC, ISO 8601
+};
+
+struct DeviceInfo {
+  int64_t id = 0;
+  int64_t case_id = 0;
+  std::string label;
+  std::string created_at;
+};
+
+// Where a device's evidence was read from, so `verify` can read it again.
+struct EvidenceRoot {
+  std::string fs_path;        // absolute path on the scanning machine
+  std::string forensic_root;  // e.g. "phone1/dump"
+};
+
+// The bytes of one file, stored once however many files hold them.
+struct ContentRecord {
+  std::string sha256;  // lower-case hex, the key
+  std::string md5;
+  std::string sha1;
+  uint64_t size = 0;
+  std::string mime;
+  std::string digest_algorithm;  // e.g. "md5+sha1+sha256"
+  int digest_version = 0;
+};
+
+// File status values, as stored.
+inline constexpr char kStatusOk[] = "ok";            // read and fingerprinted
+inline constexpr char kStatusPartial[] = "partial";  // fingerprinted, but its archive entries failed
+inline constexpr char kStatusEncrypted[] = "encrypted";
+inline constexpr char kStatusError[] = "error";      // could not be read; see errors
+inline constexpr char kStatusLink[] = "link";        // a symlink, recorded, not followed
+inline constexpr char kStatusSpecial[] = "special";  // device, FIFO, socket: not opened
+
+// One instance of a file at one forensic path on one device.
+struct FileRecord {
+  std::string forensic_path;  // exact bytes
+  std::string unit_path;      // the top-level evidence item it came from (resume unit)
+  std::string kind;           // "file", "symlink", "special"
+  std::string status;         // one of kStatus*
+  uint64_t size = 0;
+  std::optional<int64_t> mtime;
+  std::optional<int64_t> atime;
+  std::optional<int64_t> ctime;
+  std::string link_target;
+  std::string mime;
+  std::string extension;
+  bool extension_mismatch = false;
+  int depth = 0;  // archive nesting depth: 0 on the file system
+  std::string sha256;  // empty when there is no content (links, errors)
+  std::string note;
+};
+
+struct MetadataRecord {
+  std::string sha256;
+  std::string extractor;  // e.g. "exiv2 0.27.6"
+  std::optional<int64_t> width, height;
+  std::string camera_make, camera_model, body_serial, lens;
+  std::string datetime_original, offset_time_original, software;
+  std::optional<double> gps_latitude, gps_longitude, gps_altitude;
+  std::optional<int> orientation;
+};
+
+struct ErrorRecord {
+  std::string forensic_path;
+  std::string stage;    // "open", "read", "archive", "metadata", "walk", ...
+  std::string code;     // StatusCodeName
+  std::string message;
+};
+
+// Everything one batch writes, applied atomically by Store::Apply.
+struct IngestBatch {
+  int64_t device_id = 0;
+  int64_t scan_id = 0;
+  std::vector<ContentRecord> contents;
+  std::vector<FileRecord> files;
+  std::vector<MetadataRecord> metadata;
+  std::vector<ErrorRecord> errors;
+  // Top-level evidence items finished by this batch: a re-run skips them.
+  std::vector<std::string> completed_units;
+
+  bool empty() const {
+    return contents.empty() && files.empty() && metadata.empty() && errors.empty() &&
+           completed_units.empty();
+  }
+};
+
+struct ScanTotals {
+  uint64_t files = 0;
+  uint64_t bytes = 0;
+  uint64_t errors = 0;
+  uint64_t skipped_units = 0;
+};
+
+// A file as listed by `tantalio files`.
+struct FileRow {
+  std::string device;
+  FileRecord file;
+  std::string md5, sha1;
+};
+
+struct StoredError {
+  std::string device;
+  ErrorRecord error;
+  std::string at;
+};
+
+struct CaseSummary {
+  uint64_t devices = 0;
+  uint64_t files = 0;
+  uint64_t bytes = 0;
+  uint64_t distinct_contents = 0;
+  uint64_t duplicate_files = 0;  // files whose content another file also holds
+  uint64_t contents_on_several_devices = 0;
+  uint64_t extension_mismatches = 0;
+  uint64_t encrypted = 0;
+  uint64_t links = 0;
+  uint64_t special = 0;
+  uint64_t errors = 0;
+  uint64_t images_with_gps = 0;
+  uint64_t inside_archives = 0;
+};
+
+struct SharedContent {
+  std::string sha256;
+  std::string mime;
+  uint64_t size = 0;
+  std::vector<std::string> devices;
+  std::vector<std::string> example_paths;
+};
+
+struct CameraRow {
+  std::string make, model, body_serial;
+  uint64_t images = 0;
+  std::vector<std::string> devices;
+};
+
+struct GpsRow {
+  std::string device, forensic_path, datetime_original;
+  double latitude = 0, longitude = 0;
+};
+
+struct AuditEvent {
+  std::string actor;
+  std::string action;   // "case.create", "scan.start", ...
+  std::string details;  // JSON text
+};
+
+}  // namespace tantalio
+
+#endif  // TANTALIO_STORE_RECORDS_H_

@@ -1,0 +1,121 @@
+#include "store/sqlite/migrations.h"
+
+namespace tantalio::sqlite {
+namespace {
+
+// Paths and link targets are BLOBs: evidence file names need not be UTF-8.
+constexpr std::string_view kV1 = R"sql(
+CREATE TABLE cases(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  agency TEXT NOT NULL DEFAULT '',
+  country TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL);
+CREATE TABLE devices(
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id),
+  label TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE(case_id, label));
+CREATE TABLE evidence_roots(
+  device_id INTEGER NOT NULL REFERENCES devices(id),
+  forensic_root BLOB NOT NULL,
+  fs_path BLOB NOT NULL,
+  added_at TEXT NOT NULL,
+  PRIMARY KEY(device_id, forensic_root));
+CREATE TABLE scans(
+  id INTEGER PRIMARY KEY,
+  device_id INTEGER NOT NULL REFERENCES devices(id),
+  tool_version TEXT NOT NULL,
+  state TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  files INTEGER NOT NULL DEFAULT 0,
+  bytes INTEGER NOT NULL DEFAULT 0,
+  errors INTEGER NOT NULL DEFAULT 0,
+  skipped_units INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE contents(
+  sha256 TEXT PRIMARY KEY,
+  md5 TEXT NOT NULL,
+  sha1 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  mime TEXT NOT NULL,
+  digest_algorithm TEXT NOT NULL,
+  digest_version INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX contents_by_md5 ON contents(md5);
+CREATE INDEX contents_by_sha1 ON contents(sha1);
+CREATE TABLE files(
+  id INTEGER PRIMARY KEY,
+  device_id INTEGER NOT NULL REFERENCES devices(id),
+  forensic_path BLOB NOT NULL,
+  unit_path BLOB NOT NULL,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  mtime INTEGER, atime INTEGER, ctime INTEGER,
+  link_target BLOB,
+  mime TEXT NOT NULL DEFAULT '',
+  extension TEXT NOT NULL DEFAULT '',
+  extension_mismatch INTEGER NOT NULL DEFAULT 0,
+  depth INTEGER NOT NULL DEFAULT 0,
+  sha256 TEXT REFERENCES contents(sha256),
+  note TEXT NOT NULL DEFAULT '',
+  scan_id INTEGER REFERENCES scans(id),
+  UNIQUE(device_id, forensic_path));
+CREATE INDEX files_by_sha256 ON files(sha256);
+CREATE TABLE image_metadata(
+  sha256 TEXT PRIMARY KEY REFERENCES contents(sha256),
+  extractor TEXT NOT NULL,
+  width INTEGER, height INTEGER,
+  camera_make TEXT NOT NULL DEFAULT '', camera_model TEXT NOT NULL DEFAULT '',
+  body_serial TEXT NOT NULL DEFAULT '', lens TEXT NOT NULL DEFAULT '',
+  datetime_original TEXT NOT NULL DEFAULT '', offset_time_original TEXT NOT NULL DEFAULT '',
+  software TEXT NOT NULL DEFAULT '',
+  gps_latitude REAL, gps_longitude REAL, gps_altitude REAL,
+  orientation INTEGER) WITHOUT ROWID;
+CREATE TABLE fingerprints(
+  sha256 TEXT NOT NULL REFERENCES contents(sha256),
+  algorithm TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  timestamp_ms INTEGER NOT NULL DEFAULT -1,
+  value BLOB NOT NULL,
+  quality INTEGER,
+  PRIMARY KEY(sha256, algorithm, version, timestamp_ms)) WITHOUT ROWID;
+CREATE TABLE errors(
+  id INTEGER PRIMARY KEY,
+  device_id INTEGER NOT NULL REFERENCES devices(id),
+  forensic_path BLOB NOT NULL,
+  stage TEXT NOT NULL,
+  code TEXT NOT NULL,
+  message TEXT NOT NULL,
+  scan_id INTEGER REFERENCES scans(id),
+  created_at TEXT NOT NULL,
+  UNIQUE(device_id, forensic_path, stage));
+CREATE TABLE completed_units(
+  device_id INTEGER NOT NULL REFERENCES devices(id),
+  unit_path BLOB NOT NULL,
+  scan_id INTEGER REFERENCES scans(id),
+  PRIMARY KEY(device_id, unit_path)) WITHOUT ROWID;
+CREATE TABLE audit_log(
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  details TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, "cases, devices, files, contents, metadata, fingerprints, errors, audit", kV1},
+};
+
+}  // namespace
+
+std::span<const Migration> Migrations() { return kMigrations; }
+
+}  // namespace tantalio::sqlite

@@ -1,0 +1,375 @@
+// End-to-end tests: run the real `tantalio` binary on generated evidence.
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fcntl.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "base/temp_dir.h"
+#include "demo/demo_evidence.h"
+#include "media/synthetic_image.h"
+
+namespace tantalio {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += "'\\''";
+    else out += c;
+  }
+  return out + "'";
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+class CliTest : public ::testing::Test {
+ protected:
+  std::string Db() const { return dir_.Sub("case.db"); }
+
+  // Runs tantalio with `args` (already quoted where needed) through the shell.
+  RunResult Tantalio(const std::string& args, const std::string& prefix = "") {
+    std::string command = prefix + " " + Quote(TANTALIO_EXE) + " --db " + Quote(Db()) + " " + args + " >" +
+                          Quote(dir_.Sub("out.txt")) + " 2>" + Quote(dir_.Sub("err.txt")) + " </dev/null";
+    int status = std::system(command.c_str());
+    RunResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = ReadAll(dir_.Sub("out.txt"));
+    r.err = ReadAll(dir_.Sub("err.txt"));
+    return r;
+  }
+
+  void CreateCase(const std::string& name = "op") {
+    RunResult r = Tantalio("case create " + name + " --agency 'Policia Nacional' --country ES");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  std::vector<nlohmann::json> FilesJson(const std::string& extra = "") {
+    RunResult r = Tantalio("files --case op --format json " + extra);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::vector<nlohmann::json> rows;
+    std::istringstream in(r.out);
+    for (std::string line; std::getline(in, line);) rows.push_back(nlohmann::json::parse(line));
+    return rows;
+  }
+
+  static std::string Sha256Of(const std::string& path) {
+    std::FILE* pipe = ::popen(("sha256sum " + Quote(path)).c_str(), "r");
+    char buf[128] = {};
+    std::string out = std::fgets(buf, sizeof buf, pipe) != nullptr ? buf : "";
+    ::pclose(pipe);
+    return out.substr(0, 64);
+  }
+
+  TempDir dir_;
+};
+
+TEST_F(CliTest, HelpAndExitCodes) {
+  RunResult help = Tantalio("--help");
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* command : {"scan", "files", "errors", "hash", "verify", "demo", "case"}) {
+    EXPECT_NE(help.out.find(command), std::string::npos) << command;
+  }
+  for (const char* command : {"scan", "files", "errors", "hash", "verify", "demo", "case create", "case list"}) {
+    RunResult r = Tantalio(std::string(command) + " --help");
+    EXPECT_EQ(r.exit_code, 0) << command;
+    EXPECT_NE(r.out.find("Usage"), std::string::npos) << command;
+  }
+  EXPECT_EQ(Tantalio("").exit_code, 2);
+  EXPECT_EQ(Tantalio("scan").exit_code, 2);
+  EXPECT_EQ(Tantalio("no-such-command").exit_code, 2);
+  RunResult missing = Tantalio("files --case nope");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("no case named 'nope'"), std::string::npos) << missing.err;
+  CreateCase();
+  EXPECT_EQ(Tantalio("files --case op --format xml").exit_code, 2);
+  EXPECT_EQ(Tantalio("case create op").exit_code, 2);
+  EXPECT_EQ(Tantalio("case create bad --country spain").exit_code, 2);
+  EXPECT_EQ(Tantalio("scan --case op --device d " + Quote(dir_.Sub("does-not-exist"))).exit_code, 2);
+}
+
+TEST_F(CliTest, DatabaseComesFromTheEnvironment) {
+  std::string env_db = dir_.Sub("env.db");
+  std::string command = "cd " + Quote(dir_.path()) + " && TANTALIO_DB=" + Quote(env_db) + " " +
+                        Quote(TANTALIO_EXE) + " case create from-env >/dev/null";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  EXPECT_TRUE(fs::exists(env_db));
+  EXPECT_FALSE(fs::exists(dir_.Sub("tantalio.db")));
+  command = "cd " + Quote(dir_.path()) + " && " + Quote(TANTALIO_EXE) + " case create local >/dev/null";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  EXPECT_TRUE(fs::exists(dir_.Sub("tantalio.db")));
+}
+
+TEST_F(CliTest, ScanListsFilesWithHashesTypesAndOddNames) {
+  CreateCase();
+  auto jpeg = EncodeJpeg(GeneratePattern(64, 64, 5), 80);
+  ASSERT_TRUE(jpeg.ok());
+  std::string jpeg_text(jpeg->begin(), jpeg->end());
+  std::string ev = dir_.Sub("ev");
+  dir_.Write("ev/DCIM/a.jpg", jpeg_text);
+  dir_.Write("ev/Documents/report.pdf", jpeg_text);  // renamed
+  dir_.Write("ev/" + std::string("\xff\xfe.bin"), "odd");
+  dir_.Write("ev/two\nlines.txt", "newline in name\n");
+  auto zip = WriteArchive(DemoArchiveFormat::kZip, {{"inner/x.jpg", *jpeg}});
+  ASSERT_TRUE(zip.ok());
+  dir_.Write("ev/Download/a.zip", std::string(zip->begin(), zip->end()));
+  ASSERT_EQ(::symlink("..", (ev + "/loop").c_str()), 0);
+  ASSERT_EQ(::mkfifo((ev + "/fifo").c_str(), 0600), 0);
+
+  RunResult scan = Tantalio("scan --case op --device phone1 " + Quote(ev));
+  ASSERT_EQ(scan.exit_code, 0) << scan.err;
+  EXPECT_NE(scan.out.find("scan of phone1 complete"), std::string::npos) << scan.out;
+  EXPECT_TRUE(scan.err.empty()) << "no progress when stderr is not a terminal: " << scan.err;
+
+  std::map<std::string, nlohmann::json> by_path;
+  for (auto& row : FilesJson()) by_path[row["forensic_path"]] = row;
+  ASSERT_EQ(by_path.size(), 8u);
+  const auto& a = by_path.at("phone1/DCIM/a.jpg");
+  EXPECT_EQ(a["mime"], "image/jpeg");
+  EXPECT_EQ(a["extension_mismatch"], false);
+  EXPECT_EQ(a["sha256"], Sha256Of(ev + "/DCIM/a.jpg"));
+  EXPECT_EQ(a["status"], "ok");
+  EXPECT_EQ(by_path.at("phone1/Documents/report.pdf")["extension_mismatch"], true);
+  EXPECT_EQ(by_path.at("phone1/Download/a.zip!/inner/x.jpg")["sha256"], a["sha256"]);
+  EXPECT_EQ(by_path.at("phone1/\\xff\\xfe.bin")["status"], "ok");
+  EXPECT_EQ(by_path.at("phone1/two\\nlines.txt")["size"], 16);
+  EXPECT_EQ(by_path.at("phone1/loop")["status"], "link");
+  EXPECT_EQ(by_path.at("phone1/loop")["link_target"], "..");
+  EXPECT_EQ(by_path.at("phone1/fifo")["status"], "special");
+
+  RunResult csv = Tantalio("files --case op --device phone1 --format csv");
+  ASSERT_EQ(csv.exit_code, 0);
+  EXPECT_EQ(csv.out.substr(0, csv.out.find('\n')),
+            "device,forensic_path,kind,size,mime,extension_mismatch,md5,sha1,sha256,status,mtime,link_target");
+  EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 9);
+
+  // A second run has nothing left to do.
+  RunResult again = Tantalio("scan --case op --device phone1 " + Quote(ev));
+  ASSERT_EQ(again.exit_code, 0);
+  EXPECT_NE(again.out.find("items already done (skipped)"), std::string::npos) << again.out;
+  EXPECT_EQ(FilesJson().size(), 8u);
+}
+
+TEST_F(CliTest, HashPrintsCsvAndJsonWithoutAStore) {
+  std::string a = dir_.Write("h/a.txt", "abc");
+  dir_.Write("h/sub/b.bin", std::string(5000, 'z'));
+  RunResult csv = Tantalio("hash " + Quote(dir_.Sub("h")));
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  std::istringstream lines(csv.out);
+  std::string header, first;
+  std::getline(lines, header);
+  std::getline(lines, first);
+  EXPECT_EQ(header, "path,size,mime,md5,sha1,sha256");
+  EXPECT_EQ(first, dir_.Sub("h") + "/a.txt,3,text/plain,900150983cd24fb0d6963f7d28e17f72,"
+                   "a9993e364706816aba3e25717850c26c9cd0d89d,"
+                   "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  RunResult json = Tantalio("hash --format json " + Quote(a));
+  ASSERT_EQ(json.exit_code, 0);
+  auto row = nlohmann::json::parse(json.out);
+  EXPECT_EQ(row["sha256"], "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(row["size"], 3);
+  EXPECT_FALSE(fs::exists(Db())) << "hash must not create a store";
+  EXPECT_EQ(Tantalio("hash " + Quote(dir_.Sub("missing"))).exit_code, 1);
+}
+
+TEST_F(CliTest, VerifyReportsChangedAppearedAndDisappeared) {
+  CreateCase();
+  dir_.Write("ev/keep.txt", "same");
+  dir_.Write("ev/change.txt", "before");
+  dir_.Write("ev/remove.txt", "gone soon");
+  ASSERT_EQ(Tantalio("scan --case op --device pc " + Quote(dir_.Sub("ev"))).exit_code, 0);
+  RunResult clean = Tantalio("verify --case op --device pc");
+  EXPECT_EQ(clean.exit_code, 0) << clean.err;
+  EXPECT_NE(clean.err.find("0 changed, 0 disappeared, 0 appeared"), std::string::npos) << clean.err;
+
+  dir_.Write("ev/change.txt", "after!");
+  fs::remove(dir_.Sub("ev/remove.txt"));
+  dir_.Write("ev/new.txt", "new");
+  RunResult dirty = Tantalio("verify --case op --device pc --format csv");
+  EXPECT_EQ(dirty.exit_code, 1);
+  EXPECT_NE(dirty.out.find("changed,pc/change.txt"), std::string::npos) << dirty.out;
+  EXPECT_NE(dirty.out.find("disappeared,pc/remove.txt"), std::string::npos) << dirty.out;
+  EXPECT_NE(dirty.out.find("appeared,pc/new.txt"), std::string::npos) << dirty.out;
+  EXPECT_EQ(dirty.out.find("keep.txt"), std::string::npos);
+}
+
+TEST_F(CliTest, UnreadableFilesAndDirectoriesBecomeErrorRows) {
+  CreateCase();
+  dir_.Write("ev/ok.txt", "fine");
+  dir_.Write("ev/secret.txt", "locked");
+  dir_.Write("ev/closed/inside.txt", "unseen");
+  ASSERT_EQ(::chmod(dir_.Sub("ev/secret.txt").c_str(), 0000), 0);
+  ASSERT_EQ(::chmod(dir_.Sub("ev/closed").c_str(), 0000), 0);
+  std::string prefix;
+  if (::geteuid() == 0) {
+    // Root reads everything: drop to nobody so permissions apply, as they
+    // would for an examiner's account.
+    ASSERT_EQ(::chmod(dir_.path().c_str(), 0777), 0);
+    ASSERT_EQ(std::system(("chown 65534 " + Quote(Db()) + "*").c_str()), 0);
+    prefix = "setpriv --reuid=65534 --regid=65534 --clear-groups";
+  }
+  RunResult scan = Tantalio("scan --case op --device pc " + Quote(dir_.Sub("ev")), prefix);
+  ASSERT_EQ(scan.exit_code, 0) << scan.err << scan.out;
+  EXPECT_NE(scan.out.find("2 errors"), std::string::npos) << scan.out;
+  RunResult errors = Tantalio("errors --case op --format csv");
+  ASSERT_EQ(errors.exit_code, 0);
+  EXPECT_NE(errors.out.find("pc,pc/secret.txt,open,permission_denied"), std::string::npos) << errors.out;
+  EXPECT_NE(errors.out.find("pc,pc/closed,walk,permission_denied"), std::string::npos) << errors.out;
+  std::map<std::string, nlohmann::json> by_path;
+  for (auto& row : FilesJson()) by_path[row["forensic_path"]] = row;
+  EXPECT_EQ(by_path.at("pc/ok.txt")["status"], "ok");
+  EXPECT_EQ(by_path.at("pc/secret.txt")["status"], "error");
+}
+
+TEST_F(CliTest, StoreInsideTheEvidenceIsRefused) {
+  dir_.Write("ev/a.txt", "a");
+  std::string command = Quote(TANTALIO_EXE) + " --db " + Quote(dir_.Sub("ev/case.db")) +
+                        " scan --case x --device d " + Quote(dir_.Sub("ev")) + " >/dev/null 2>&1";
+  int status = std::system(command.c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  EXPECT_FALSE(fs::exists(dir_.Sub("ev/case.db")));
+}
+
+TEST_F(CliTest, HundredThousandFilesInOneDirectory) {
+  CreateCase();
+  std::string ev = dir_.Sub("many");
+  fs::create_directories(ev);
+  for (int i = 0; i < 100000; ++i) {
+    std::ofstream(ev + "/f" + std::to_string(i) + ".txt") << i;
+  }
+  RunResult scan = Tantalio("scan --case op --device big " + Quote(ev));
+  ASSERT_EQ(scan.exit_code, 0) << scan.err;
+  EXPECT_NE(scan.out.find("100,000 files"), std::string::npos) << scan.out;
+  RunResult csv = Tantalio("files --case op --format csv");
+  EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 100001);
+}
+
+// Writes a corpus large enough that a scan takes a while: plain files,
+// archives with nested archives, duplicates.
+void WriteResumeCorpus(const TempDir& dir) {
+  std::mt19937 rng(42);
+  for (int d = 0; d < 20; ++d) {
+    for (int f = 0; f < 60; ++f) {
+      std::string data(20000 + rng() % 60000, '\0');
+      for (char& c : data) c = static_cast<char>(rng());
+      dir.Write("resume/d" + std::to_string(d) + "/f" + std::to_string(f) + ".bin", data);
+    }
+    std::vector<ArchiveMember> members;
+    for (int k = 0; k < 40; ++k) {
+      members.push_back({"e" + std::to_string(k) + ".txt", std::vector<uint8_t>(5000 + k, static_cast<uint8_t>(d + k))});
+    }
+    auto inner = WriteArchive(DemoArchiveFormat::kTarGz, members);
+    members.push_back({"inner.tar.gz", *inner});
+    auto zip = WriteArchive(DemoArchiveFormat::kZip, members);
+    dir.Write("resume/d" + std::to_string(d) + "/bundle.zip", std::string(zip->begin(), zip->end()));
+  }
+}
+
+TEST_F(CliTest, KilledScansResumeToTheSameResult) {
+  WriteResumeCorpus(dir_);
+  const std::string ev = Quote(dir_.Sub("resume"));
+  CreateCase();
+  ASSERT_EQ(Tantalio("scan --case op --device dev " + ev).exit_code, 0);
+  const std::string clean = Tantalio("files --case op --format csv").out;
+  const std::string clean_errors = Tantalio("errors --case op --format csv").out;
+  ASSERT_GT(std::count(clean.begin(), clean.end(), '\n'), 2000);
+
+  // The same scan into a second store, killed with SIGKILL at random moments.
+  const std::string clean_db = Db();
+  fs::rename(clean_db, dir_.Sub("clean.db"));
+  fs::remove(clean_db + "-wal");
+  fs::remove(clean_db + "-shm");
+  CreateCase();
+  std::mt19937 rng(1234);
+  int killed = 0;
+  for (int attempt = 0; attempt < 6; ++attempt) {
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      std::string db = Db();
+      std::string evidence = dir_.Sub("resume");
+      ::execl(TANTALIO_EXE, "tantalio", "--db", db.c_str(), "-q", "scan", "--case", "op", "--device", "dev",
+              evidence.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 + rng() % 400));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    killed += WIFSIGNALED(status) ? 1 : 0;
+  }
+  EXPECT_GT(killed, 0) << "no scan was still running when killed: the corpus is too small";
+  RunResult finish = Tantalio("scan --case op --device dev " + ev);
+  ASSERT_EQ(finish.exit_code, 0) << finish.err;
+  EXPECT_EQ(Tantalio("files --case op --format csv").out, clean);
+  EXPECT_EQ(Tantalio("errors --case op --format csv").out.size(), clean_errors.size());
+}
+
+TEST_F(CliTest, InterruptStopsCleanlyAndResumes) {
+  WriteResumeCorpus(dir_);
+  CreateCase();
+  pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::string db = Db();
+    std::string evidence = dir_.Sub("resume");
+    int null_fd = ::open("/dev/null", O_WRONLY);
+    ::dup2(null_fd, 1);
+    ::execl(TANTALIO_EXE, "tantalio", "--db", db.c_str(), "scan", "--case", "op", "--device", "dev",
+            evidence.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  ::kill(pid, SIGINT);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status)) << "Ctrl-C must end the scan cleanly, not kill it";
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  RunResult finish = Tantalio("scan --case op --device dev " + Quote(dir_.Sub("resume")));
+  ASSERT_EQ(finish.exit_code, 0) << finish.err;
+  const std::string files = Tantalio("files --case op --format csv").out;
+  EXPECT_GT(std::count(files.begin(), files.end(), '\n'), 2000);
+  RunResult audit = Tantalio("audit");
+  EXPECT_EQ(audit.exit_code, 0) << audit.err;
+}
+
+TEST_F(CliTest, DemoRunsEndToEnd) {
+  RunResult demo = Tantalio("demo --dir " + Quote(dir_.Sub("demo")));
+  ASSERT_EQ(demo.exit_code, 0) << demo.err;
+  for (const char* expected : {"scan of phone1 complete", "scan of laptop complete", "Same content on more than one device",
+                               "phone1/Download/holiday.zip!/holiday/trip.tar.gz!/trip/IMG_0005.jpg",
+                               "phone1/Documents/invoice_march.pdf  is image/jpeg", "serial DP7-0042-1173",
+                               "Images with GPS positions", "entry is encrypted"}) {
+    EXPECT_NE(demo.out.find(expected), std::string::npos) << expected << "\n" << demo.out;
+  }
+  EXPECT_EQ(Tantalio("verify --case demo-operation --device phone1").exit_code, 0);
+  EXPECT_EQ(Tantalio("summary --case demo-operation").exit_code, 0);
+  RunResult again = Tantalio("demo --dir " + Quote(dir_.Sub("demo")));
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+}
+
+}  // namespace
+}  // namespace tantalio
