@@ -244,6 +244,40 @@ TEST_F(CliTest, UnreadableFilesAndDirectoriesBecomeErrorRows) {
   EXPECT_EQ(by_path.at("pc/secret.txt")["status"], "error");
 }
 
+// Every entry of a tree with its size, mode, mtime and atime, in nanoseconds.
+std::string TreeSnapshot(const std::string& root) {
+  std::string out;
+  for (auto& e : fs::recursive_directory_iterator(root)) {
+    struct stat st {};
+    ::lstat(e.path().c_str(), &st);
+    out += e.path().string() + " " + std::to_string(st.st_size) + " " + std::to_string(st.st_mode) + " " +
+           std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + " " +
+           std::to_string(st.st_atim.tv_sec) + "." + std::to_string(st.st_atim.tv_nsec) + "\n";
+  }
+  return out;
+}
+
+TEST_F(CliTest, EvidenceIsLeftExactlyAsItWas) {
+  CreateCase();
+  dir_.Write("ev/a.jpg", "not really a jpeg");
+  auto zip = WriteArchive(DemoArchiveFormat::kZip, {{"x.txt", std::vector<uint8_t>{'x'}}});
+  dir_.Write("ev/sub/b.zip", std::string(zip->begin(), zip->end()));
+  // Access times older than the modification time: a plain read would
+  // update them under relatime; O_NOATIME must keep them.
+  auto set_old_atimes = [&] {
+    for (const char* name : {"ev/a.jpg", "ev/sub/b.zip", "ev/sub", "ev"}) {
+      struct timespec times[2] = {{978307200, 0}, {0, UTIME_OMIT}};  // atime 2001-01-01
+      ASSERT_EQ(::utimensat(AT_FDCWD, dir_.Sub(name).c_str(), times, AT_SYMLINK_NOFOLLOW), 0);
+    }
+  };
+  set_old_atimes();
+  const std::string before = TreeSnapshot(dir_.Sub("ev"));
+  set_old_atimes();  // the snapshot's own directory listing touched them
+  ASSERT_EQ(Tantalio("scan --case op --device d " + Quote(dir_.Sub("ev"))).exit_code, 0);
+  ASSERT_EQ(Tantalio("verify --case op --device d").exit_code, 0);
+  EXPECT_EQ(TreeSnapshot(dir_.Sub("ev")), before);
+}
+
 TEST_F(CliTest, StoreInsideTheEvidenceIsRefused) {
   dir_.Write("ev/a.txt", "a");
   std::string command = Quote(TANTALIO_EXE) + " --db " + Quote(dir_.Sub("ev/case.db")) +

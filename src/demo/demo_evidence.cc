@@ -90,11 +90,17 @@ Result<std::vector<uint8_t>> Photo(uint64_t seed, const Camera& camera, int inde
 Result<std::vector<uint8_t>> WriteArchive(DemoArchiveFormat format,
                                           const std::vector<ArchiveMember>& members) {
   std::unique_ptr<archive, ArchiveWriteDeleter> a(archive_write_new());
-  if (format == DemoArchiveFormat::kZip) {
-    archive_write_set_format_zip(a.get());
-  } else {
-    archive_write_set_format_pax_restricted(a.get());
-    if (format == DemoArchiveFormat::kTarGz) archive_write_add_filter_gzip(a.get());
+  switch (format) {
+    case DemoArchiveFormat::kZip: archive_write_set_format_zip(a.get()); break;
+    case DemoArchiveFormat::k7z: archive_write_set_format_7zip(a.get()); break;
+    default: archive_write_set_format_pax_restricted(a.get()); break;
+  }
+  switch (format) {
+    case DemoArchiveFormat::kTarGz: archive_write_add_filter_gzip(a.get()); break;
+    case DemoArchiveFormat::kTarBz2: archive_write_add_filter_bzip2(a.get()); break;
+    case DemoArchiveFormat::kTarXz: archive_write_add_filter_xz(a.get()); break;
+    case DemoArchiveFormat::kTarZstd: archive_write_add_filter_zstd(a.get()); break;
+    default: break;
   }
   bool any_encrypted = false;
   for (const auto& m : members) any_encrypted |= m.encrypt;

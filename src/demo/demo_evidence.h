@@ -25,7 +25,7 @@ struct DemoDevice {
 Result<std::vector<DemoDevice>> GenerateDemoEvidence(const std::string& dir);
 
 // Archive writing for fixtures: `entries` as (name, bytes) pairs.
-enum class DemoArchiveFormat { kZip, kTar, kTarGz };
+enum class DemoArchiveFormat { kZip, kTar, kTarGz, kTarBz2, kTarXz, kTarZstd, k7z };
 struct ArchiveMember {
   std::string name;
   std::vector<uint8_t> bytes;

@@ -1,5 +1,7 @@
 #include "evidence/archive_reader.h"
 
+#include <cstdio>
+
 #include <gtest/gtest.h>
 
 #include "demo/demo_evidence.h"
@@ -48,8 +50,11 @@ Listed List(const std::vector<uint8_t>& archive) {
   }
 }
 
-TEST(ArchiveReaderTest, ReadsZipTarAndTarGz) {
-  for (auto format : {DemoArchiveFormat::kZip, DemoArchiveFormat::kTar, DemoArchiveFormat::kTarGz}) {
+TEST(ArchiveReaderTest, ReadsEveryArchiveFormatWeWrite) {
+  for (auto format : {DemoArchiveFormat::kZip, DemoArchiveFormat::kTar, DemoArchiveFormat::kTarGz,
+                      DemoArchiveFormat::kTarBz2, DemoArchiveFormat::kTarXz, DemoArchiveFormat::kTarZstd,
+                      DemoArchiveFormat::k7z}) {
+    SCOPED_TRACE(static_cast<int>(format));
     auto archive = WriteArchive(format, {{"a/one.txt", Bytes("first entry")}, {"two.bin", Bytes("2")}});
     ASSERT_TRUE(archive.ok()) << archive.status().ToString();
     Listed listed = List(*archive);
@@ -89,6 +94,19 @@ TEST(ArchiveReaderTest, TruncatedZipIsCorrupt) {
   archive->resize(archive->size() / 2);
   Listed listed = List(*archive);
   EXPECT_EQ(listed.status.code(), StatusCode::kCorrupt) << listed.status.ToString();
+}
+
+TEST(ArchiveReaderTest, LoneCompressedStreamIsOneEntry) {
+  // A .gz that is not a tar: libarchive's raw format gives its content.
+  std::FILE* pipe = ::popen("printf 'just one file' | gzip -c", "r");
+  ASSERT_NE(pipe, nullptr);
+  std::vector<uint8_t> gz;
+  for (int c; (c = std::fgetc(pipe)) != EOF;) gz.push_back(static_cast<uint8_t>(c));
+  ::pclose(pipe);
+  Listed listed = List(gz);
+  ASSERT_TRUE(listed.status.ok()) << listed.status.ToString();
+  ASSERT_EQ(listed.entries.size(), 1u);
+  EXPECT_EQ(listed.data[0], "just one file");
 }
 
 TEST(ArchiveReaderTest, NotAnArchiveIsCorrupt) {

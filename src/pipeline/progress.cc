@@ -41,9 +41,13 @@ void TerminalProgress::Update(const ProgressCounters& c, std::chrono::duration<d
   const uint64_t bytes_total = c.bytes_total.load();
   const double seconds = std::max(elapsed.count(), 1e-3);
   const double rate = static_cast<double>(bytes) / seconds;
+  // Many small files are bound by their count, big ones by their bytes: the
+  // estimate weighs both fractions of the work.
   std::string eta = "?";
-  if (bytes_total > 0 && rate > 0 && bytes <= bytes_total) {
-    eta = HumanDuration(static_cast<double>(bytes_total - bytes) / rate);
+  if (units_total > 0 && bytes_total > 0 && units > 0) {
+    const double done = 0.5 * (static_cast<double>(units) / static_cast<double>(units_total) +
+                               static_cast<double>(bytes) / static_cast<double>(bytes_total));
+    if (done > 0 && done <= 1) eta = HumanDuration(seconds * (1 - done) / done);
   }
   std::fprintf(out_, "\r\033[Kscan  %llu/%llu items  %s/%s  %s/s  ETA %s  files %llu  errors %llu",
                static_cast<unsigned long long>(units), static_cast<unsigned long long>(units_total),
