@@ -1,10 +1,10 @@
 // End-to-end tests: run the real `tantalio` binary on generated evidence.
+#include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <fcntl.h>
 
 #include <chrono>
 #include <filesystem>
@@ -13,8 +13,6 @@
 #include <random>
 #include <sstream>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "base/temp_dir.h"
 #include "demo/demo_evidence.h"
@@ -28,8 +26,10 @@ namespace fs = std::filesystem;
 std::string Quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -52,8 +52,9 @@ class CliTest : public ::testing::Test {
 
   // Runs tantalio with `args` (already quoted where needed) through the shell.
   RunResult Tantalio(const std::string& args, const std::string& prefix = "") {
-    std::string command = prefix + " " + Quote(TANTALIO_EXE) + " --db " + Quote(Db()) + " " + args + " >" +
-                          Quote(dir_.Sub("out.txt")) + " 2>" + Quote(dir_.Sub("err.txt")) + " </dev/null";
+    std::string command = prefix + " " + Quote(TANTALIO_EXE) + " --db " + Quote(Db()) + " " + args +
+                          " >" + Quote(dir_.Sub("out.txt")) + " 2>" + Quote(dir_.Sub("err.txt")) +
+                          " </dev/null";
     int status = std::system(command.c_str());
     RunResult r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -93,7 +94,8 @@ TEST_F(CliTest, HelpAndExitCodes) {
   for (const char* command : {"scan", "files", "errors", "hash", "verify", "demo", "case"}) {
     EXPECT_NE(help.out.find(command), std::string::npos) << command;
   }
-  for (const char* command : {"scan", "files", "errors", "hash", "verify", "demo", "case create", "case list"}) {
+  for (const char* command :
+       {"scan", "files", "errors", "hash", "verify", "demo", "case create", "case list"}) {
     RunResult r = Tantalio(std::string(command) + " --help");
     EXPECT_EQ(r.exit_code, 0) << command;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << command;
@@ -108,7 +110,8 @@ TEST_F(CliTest, HelpAndExitCodes) {
   EXPECT_EQ(Tantalio("files --case op --format xml").exit_code, 2);
   EXPECT_EQ(Tantalio("case create op").exit_code, 2);
   EXPECT_EQ(Tantalio("case create bad --country spain").exit_code, 2);
-  EXPECT_EQ(Tantalio("scan --case op --device d " + Quote(dir_.Sub("does-not-exist"))).exit_code, 2);
+  EXPECT_EQ(Tantalio("scan --case op --device d " + Quote(dir_.Sub("does-not-exist"))).exit_code,
+            2);
 }
 
 TEST_F(CliTest, DatabaseComesFromTheEnvironment) {
@@ -118,7 +121,8 @@ TEST_F(CliTest, DatabaseComesFromTheEnvironment) {
   ASSERT_EQ(std::system(command.c_str()), 0);
   EXPECT_TRUE(fs::exists(env_db));
   EXPECT_FALSE(fs::exists(dir_.Sub("tantalio.db")));
-  command = "cd " + Quote(dir_.path()) + " && " + Quote(TANTALIO_EXE) + " case create local >/dev/null";
+  command =
+      "cd " + Quote(dir_.path()) + " && " + Quote(TANTALIO_EXE) + " case create local >/dev/null";
   ASSERT_EQ(std::system(command.c_str()), 0);
   EXPECT_TRUE(fs::exists(dir_.Sub("tantalio.db")));
 }
@@ -163,7 +167,8 @@ TEST_F(CliTest, ScanListsFilesWithHashesTypesAndOddNames) {
   RunResult csv = Tantalio("files --case op --device phone1 --format csv");
   ASSERT_EQ(csv.exit_code, 0);
   EXPECT_EQ(csv.out.substr(0, csv.out.find('\n')),
-            "device,forensic_path,kind,size,mime,extension_mismatch,md5,sha1,sha256,status,mtime,link_target");
+            "device,forensic_path,kind,size,mime,extension_mismatch,md5,sha1,sha256,status,mtime,"
+            "link_target");
   EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 9);
 
   // A second run has nothing left to do.
@@ -183,9 +188,10 @@ TEST_F(CliTest, HashPrintsCsvAndJsonWithoutAStore) {
   std::getline(lines, header);
   std::getline(lines, first);
   EXPECT_EQ(header, "path,size,mime,md5,sha1,sha256");
-  EXPECT_EQ(first, dir_.Sub("h") + "/a.txt,3,text/plain,900150983cd24fb0d6963f7d28e17f72,"
-                   "a9993e364706816aba3e25717850c26c9cd0d89d,"
-                   "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(first, dir_.Sub("h") +
+                       "/a.txt,3,text/plain,900150983cd24fb0d6963f7d28e17f72,"
+                       "a9993e364706816aba3e25717850c26c9cd0d89d,"
+                       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   RunResult json = Tantalio("hash --format json " + Quote(a));
   ASSERT_EQ(json.exit_code, 0);
   auto row = nlohmann::json::parse(json.out);
@@ -236,8 +242,10 @@ TEST_F(CliTest, UnreadableFilesAndDirectoriesBecomeErrorRows) {
   EXPECT_NE(scan.out.find("2 errors"), std::string::npos) << scan.out;
   RunResult errors = Tantalio("errors --case op --format csv");
   ASSERT_EQ(errors.exit_code, 0);
-  EXPECT_NE(errors.out.find("pc,pc/secret.txt,open,permission_denied"), std::string::npos) << errors.out;
-  EXPECT_NE(errors.out.find("pc,pc/closed,walk,permission_denied"), std::string::npos) << errors.out;
+  EXPECT_NE(errors.out.find("pc,pc/secret.txt,open,permission_denied"), std::string::npos)
+      << errors.out;
+  EXPECT_NE(errors.out.find("pc,pc/closed,walk,permission_denied"), std::string::npos)
+      << errors.out;
   std::map<std::string, nlohmann::json> by_path;
   for (auto& row : FilesJson()) by_path[row["forensic_path"]] = row;
   EXPECT_EQ(by_path.at("pc/ok.txt")["status"], "ok");
@@ -250,9 +258,10 @@ std::string TreeSnapshot(const std::string& root) {
   for (auto& e : fs::recursive_directory_iterator(root)) {
     struct stat st {};
     ::lstat(e.path().c_str(), &st);
-    out += e.path().string() + " " + std::to_string(st.st_size) + " " + std::to_string(st.st_mode) + " " +
-           std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) + " " +
-           std::to_string(st.st_atim.tv_sec) + "." + std::to_string(st.st_atim.tv_nsec) + "\n";
+    out += e.path().string() + " " + std::to_string(st.st_size) + " " + std::to_string(st.st_mode) +
+           " " + std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) +
+           " " + std::to_string(st.st_atim.tv_sec) + "." + std::to_string(st.st_atim.tv_nsec) +
+           "\n";
   }
   return out;
 }
@@ -313,12 +322,14 @@ void WriteResumeCorpus(const TempDir& dir) {
     }
     std::vector<ArchiveMember> members;
     for (int k = 0; k < 40; ++k) {
-      members.push_back({"e" + std::to_string(k) + ".txt", std::vector<uint8_t>(5000 + k, static_cast<uint8_t>(d + k))});
+      members.push_back({"e" + std::to_string(k) + ".txt",
+                         std::vector<uint8_t>(5000 + k, static_cast<uint8_t>(d + k))});
     }
     auto inner = WriteArchive(DemoArchiveFormat::kTarGz, members);
     members.push_back({"inner.tar.gz", *inner});
     auto zip = WriteArchive(DemoArchiveFormat::kZip, members);
-    dir.Write("resume/d" + std::to_string(d) + "/bundle.zip", std::string(zip->begin(), zip->end()));
+    dir.Write("resume/d" + std::to_string(d) + "/bundle.zip",
+              std::string(zip->begin(), zip->end()));
   }
 }
 
@@ -345,8 +356,8 @@ TEST_F(CliTest, KilledScansResumeToTheSameResult) {
     if (pid == 0) {
       std::string db = Db();
       std::string evidence = dir_.Sub("resume");
-      ::execl(TANTALIO_EXE, "tantalio", "--db", db.c_str(), "-q", "scan", "--case", "op", "--device", "dev",
-              evidence.c_str(), static_cast<char*>(nullptr));
+      ::execl(TANTALIO_EXE, "tantalio", "--db", db.c_str(), "-q", "scan", "--case", "op",
+              "--device", "dev", evidence.c_str(), static_cast<char*>(nullptr));
       ::_exit(127);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50 + rng() % 400));
@@ -393,10 +404,12 @@ TEST_F(CliTest, InterruptStopsCleanlyAndResumes) {
 TEST_F(CliTest, DemoRunsEndToEnd) {
   RunResult demo = Tantalio("demo --dir " + Quote(dir_.Sub("demo")));
   ASSERT_EQ(demo.exit_code, 0) << demo.err;
-  for (const char* expected : {"scan of phone1 complete", "scan of laptop complete", "Same content on more than one device",
-                               "phone1/Download/holiday.zip!/holiday/trip.tar.gz!/trip/IMG_0005.jpg",
-                               "phone1/Documents/invoice_march.pdf  is image/jpeg", "serial DP7-0042-1173",
-                               "Images with GPS positions", "entry is encrypted"}) {
+  for (const char* expected :
+       {"scan of phone1 complete", "scan of laptop complete",
+        "Same content on more than one device",
+        "phone1/Download/holiday.zip!/holiday/trip.tar.gz!/trip/IMG_0005.jpg",
+        "phone1/Documents/invoice_march.pdf  is image/jpeg", "serial DP7-0042-1173",
+        "Images with GPS positions", "entry is encrypted"}) {
     EXPECT_NE(demo.out.find(expected), std::string::npos) << expected << "\n" << demo.out;
   }
   EXPECT_EQ(Tantalio("verify --case demo-operation --device phone1").exit_code, 0);

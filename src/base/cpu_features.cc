@@ -18,15 +18,20 @@ SimdLevel EnvironmentCap() {
   return SimdLevel::kAvx512;
 }
 
-SimdLevel Min(SimdLevel a, SimdLevel b) { return static_cast<int>(a) < static_cast<int>(b) ? a : b; }
+SimdLevel Min(SimdLevel a, SimdLevel b) {
+  return static_cast<int>(a) < static_cast<int>(b) ? a : b;
+}
 
 }  // namespace
 
 std::string_view SimdLevelName(SimdLevel level) {
   switch (level) {
-    case SimdLevel::kScalar: return "scalar";
-    case SimdLevel::kAvx2: return "avx2";
-    case SimdLevel::kAvx512: return "avx512";
+    case SimdLevel::kScalar:
+      return "scalar";
+    case SimdLevel::kAvx2:
+      return "avx2";
+    case SimdLevel::kAvx512:
+      return "avx512";
   }
   return "unknown";
 }

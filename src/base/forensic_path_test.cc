@@ -1,8 +1,8 @@
 #include "base/forensic_path.h"
 
-#include <set>
-
 #include <gtest/gtest.h>
+
+#include <set>
 
 #include "base/hex.h"
 
@@ -12,7 +12,8 @@ namespace {
 TEST(ForensicPathTest, Joins) {
   EXPECT_EQ(JoinPath("phone1", "DCIM"), "phone1/DCIM");
   EXPECT_EQ(JoinPath("", "DCIM"), "DCIM");
-  EXPECT_EQ(JoinArchivePath(JoinPath("phone1/DCIM", "a.zip"), "inner/b.tar"), "phone1/DCIM/a.zip!/inner/b.tar");
+  EXPECT_EQ(JoinArchivePath(JoinPath("phone1/DCIM", "a.zip"), "inner/b.tar"),
+            "phone1/DCIM/a.zip!/inner/b.tar");
 }
 
 TEST(ForensicPathTest, BaseNameAndExtension) {
@@ -30,7 +31,7 @@ TEST(ForensicPathTest, EscapeKeepsUtf8AndEscapesTheRest) {
   EXPECT_EQ(EscapeForDisplay("a\\nb"), "a\\\\nb");
   EXPECT_EQ(EscapeForDisplay(std::string("\xff\xfe.jpg")), "\\xff\\xfe.jpg");
   EXPECT_EQ(EscapeForDisplay(std::string("x\x01y", 3)), "x\\x01y");
-  EXPECT_EQ(EscapeForDisplay("\xc0\xaf"), "\\xc0\\xaf");          // overlong '/'
+  EXPECT_EQ(EscapeForDisplay("\xc0\xaf"), "\\xc0\\xaf");           // overlong '/'
   EXPECT_EQ(EscapeForDisplay("\xed\xa0\x80"), "\\xed\\xa0\\x80");  // surrogate
 }
 

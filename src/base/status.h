@@ -23,7 +23,7 @@ enum class StatusCode {
   kNotFound,
   kAlreadyExists,
   kIoError,
-  kCorrupt,          // malformed data (truncated archive, bad snapshot)
+  kCorrupt,  // malformed data (truncated archive, bad snapshot)
   kPermissionDenied,
   kUnsupported,
   kResourceExhausted,  // limits hit: archive bomb, nesting depth
@@ -76,7 +76,7 @@ Status ErrnoError(std::string_view what, int err);
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT
     if (status_.ok()) status_ = InternalError("Result built from an OK status without a value");
   }
@@ -84,13 +84,34 @@ class [[nodiscard]] Result {
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }
 
-  T& value() & { Check(); return *value_; }
-  const T& value() const& { Check(); return *value_; }
-  T&& value() && { Check(); return std::move(*value_); }
-  T* operator->() { Check(); return &*value_; }
-  const T* operator->() const { Check(); return &*value_; }
-  T& operator*() & { Check(); return *value_; }
-  const T& operator*() const& { Check(); return *value_; }
+  T& value() & {
+    Check();
+    return *value_;
+  }
+  const T& value() const& {
+    Check();
+    return *value_;
+  }
+  T&& value() && {
+    Check();
+    return std::move(*value_);
+  }
+  T* operator->() {
+    Check();
+    return &*value_;
+  }
+  const T* operator->() const {
+    Check();
+    return &*value_;
+  }
+  T& operator*() & {
+    Check();
+    return *value_;
+  }
+  const T& operator*() const& {
+    Check();
+    return *value_;
+  }
 
  private:
   void Check() const;
@@ -108,9 +129,9 @@ void Result<T>::Check() const {
 }  // namespace tantalio
 
 // Returns early from the enclosing function when `expr` yields a non-OK Status.
-#define TANTALIO_RETURN_IF_ERROR(expr)              \
-  do {                                              \
-    ::tantalio::Status tantalio_status_ = (expr);   \
+#define TANTALIO_RETURN_IF_ERROR(expr)                   \
+  do {                                                   \
+    ::tantalio::Status tantalio_status_ = (expr);        \
     if (!tantalio_status_.ok()) return tantalio_status_; \
   } while (0)
 

@@ -16,11 +16,14 @@ namespace {
 
 int ExitCodeFor(const Status& status) {
   switch (status.code()) {
-    case StatusCode::kOk: return kExitOk;
+    case StatusCode::kOk:
+      return kExitOk;
     case StatusCode::kInvalidArgument:
     case StatusCode::kNotFound:
-    case StatusCode::kAlreadyExists: return kExitUsage;
-    default: return kExitFailure;
+    case StatusCode::kAlreadyExists:
+      return kExitUsage;
+    default:
+      return kExitFailure;
   }
 }
 
@@ -39,7 +42,8 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
       "Evidence is opened read-only; results go to a case store (SQLite by default).",
       "tantalio"};
   app.set_help_all_flag("--help-all", "Show help for every command");
-  app.add_option("--db", context.db, "Case store: a SQLite file path (default ./tantalio.db, or $TANTALIO_DB)");
+  app.add_option("--db", context.db,
+                 "Case store: a SQLite file path (default ./tantalio.db, or $TANTALIO_DB)");
   app.add_flag("-q,--quiet", context.quiet, "No progress display");
   app.require_subcommand(1);
   app.fallthrough();

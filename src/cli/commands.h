@@ -4,7 +4,6 @@
 #define TANTALIO_CLI_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
-
 #include <atomic>
 #include <functional>
 #include <memory>

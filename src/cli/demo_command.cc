@@ -18,15 +18,17 @@ Status PrintBriefing(Store& store, const CaseInfo& c, std::ostream& out) {
   TANTALIO_ASSIGN_OR_RETURN(CaseSummary s, store.SummarizeCase(c.id, std::nullopt));
   TANTALIO_ASSIGN_OR_RETURN(auto devices, store.ListDevices(c.id));
   out << "\n== Case " << c.name;
-  if (!c.agency.empty()) out << " (" << c.agency << (c.country.empty() ? "" : ", " + c.country) << ")";
+  if (!c.agency.empty())
+    out << " (" << c.agency << (c.country.empty() ? "" : ", " + c.country) << ")";
   out << " ==\n"
-      << s.devices << " devices, " << s.files << " files (" << s.inside_archives << " inside archives), "
-      << HumanBytes(s.bytes) << ", " << s.distinct_contents << " distinct contents, " << s.duplicate_files
+      << s.devices << " devices, " << s.files << " files (" << s.inside_archives
+      << " inside archives), " << HumanBytes(s.bytes) << ", " << s.distinct_contents
+      << " distinct contents, " << s.duplicate_files
       << " files whose content appears more than once\n";
   for (const auto& d : devices) {
     TANTALIO_ASSIGN_OR_RETURN(CaseSummary ds, store.SummarizeCase(c.id, d.id));
-    out << "  " << d.label << ": " << ds.files << " files, " << HumanBytes(ds.bytes) << ", " << ds.errors
-        << " errors\n";
+    out << "  " << d.label << ": " << ds.files << " files, " << HumanBytes(ds.bytes) << ", "
+        << ds.errors << " errors\n";
   }
 
   TANTALIO_ASSIGN_OR_RETURN(auto shared, store.ContentsOnSeveralDevices(c.id, 10));
@@ -40,11 +42,12 @@ Status PrintBriefing(Store& store, const CaseInfo& c, std::ostream& out) {
     }
   }
 
-  out << "\nContent does not match the file name (possible hiding): " << s.extension_mismatches << "\n";
+  out << "\nContent does not match the file name (possible hiding): " << s.extension_mismatches
+      << "\n";
   TANTALIO_RETURN_IF_ERROR(store.ForEachFile(c.id, std::nullopt, [&](const FileRow& row) {
     if (row.file.extension_mismatch) {
-      out << "  " << row.device << "  " << EscapeForDisplay(row.file.forensic_path) << "  is " << row.file.mime
-          << "\n";
+      out << "  " << row.device << "  " << EscapeForDisplay(row.file.forensic_path) << "  is "
+          << row.file.mime << "\n";
     }
     return true;
   }));
@@ -52,13 +55,14 @@ Status PrintBriefing(Store& store, const CaseInfo& c, std::ostream& out) {
   TANTALIO_ASSIGN_OR_RETURN(auto cameras, store.Cameras(c.id));
   out << "\nCameras (from EXIF; a body serial ties photos to one device):\n";
   for (const auto& cam : cameras) {
-    out << "  " << cam.make << " " << cam.model << "  serial " << (cam.body_serial.empty() ? "-" : cam.body_serial)
-        << "  " << cam.images << " images on ";
+    out << "  " << cam.make << " " << cam.model << "  serial "
+        << (cam.body_serial.empty() ? "-" : cam.body_serial) << "  " << cam.images << " images on ";
     for (size_t i = 0; i < cam.devices.size(); ++i) out << (i ? ", " : "") << cam.devices[i];
     out << "\n";
   }
   TANTALIO_ASSIGN_OR_RETURN(auto gps, store.GpsPositions(c.id, 5));
-  out << "\nImages with GPS positions: " << s.images_with_gps << " (first " << gps.size() << " by time)\n";
+  out << "\nImages with GPS positions: " << s.images_with_gps << " (first " << gps.size()
+      << " by time)\n";
   for (const auto& g : gps) {
     char where[64];
     std::snprintf(where, sizeof where, "%.5f, %.5f", g.latitude, g.longitude);
@@ -69,8 +73,8 @@ Status PrintBriefing(Store& store, const CaseInfo& c, std::ostream& out) {
   out << "\nEncrypted items: " << s.encrypted << "    Errors: " << s.errors << "\n";
   size_t shown = 0;
   TANTALIO_RETURN_IF_ERROR(store.ForEachError(c.id, std::nullopt, [&](const StoredError& e) {
-    out << "  " << e.device << "  " << EscapeForDisplay(e.error.forensic_path) << "  [" << e.error.stage << "] "
-        << e.error.message << "\n";
+    out << "  " << e.device << "  " << EscapeForDisplay(e.error.forensic_path) << "  ["
+        << e.error.stage << "] " << e.error.message << "\n";
     return ++shown < 10;
   }));
   return Status::Ok();
@@ -80,10 +84,12 @@ Status PrintBriefing(Store& store, const CaseInfo& c, std::ostream& out) {
 
 void RegisterDemoCommand(CLI::App& app, Context& context, Action& action) {
   auto dir = std::make_shared<std::string>("./tantalio-demo-evidence");
-  CLI::App* demo = app.add_subcommand(
-      "demo", "Generate a small benign demo case (two devices with photos, documents,\n"
-              "renamed files, nested archives) and scan it into the store.");
-  demo->add_option("--dir", *dir, "Where to write the demo evidence (default ./tantalio-demo-evidence)");
+  CLI::App* demo =
+      app.add_subcommand("demo",
+                         "Generate a small benign demo case (two devices with photos, documents,\n"
+                         "renamed files, nested archives) and scan it into the store.");
+  demo->add_option("--dir", *dir,
+                   "Where to write the demo evidence (default ./tantalio-demo-evidence)");
   demo->callback([&context, &action, dir] {
     action = [&context, dir]() -> Status {
       context.out << "generating demo evidence in " << *dir << " ...\n";
@@ -94,30 +100,35 @@ void RegisterDemoCommand(CLI::App& app, Context& context, Action& action) {
       if (existing.ok()) {
         case_info = *existing;
       } else {
-        TANTALIO_ASSIGN_OR_RETURN(case_info, store->CreateCase(CaseInfo{0, kDemoCase, "Demo Police", "ES", ""}));
-        TANTALIO_RETURN_IF_ERROR(store->AppendAudit(AuditEvent{"cli", "case.create", "{\"case\":\"demo-operation\"}"}));
+        TANTALIO_ASSIGN_OR_RETURN(
+            case_info, store->CreateCase(CaseInfo{0, kDemoCase, "Demo Police", "ES", ""}));
+        TANTALIO_RETURN_IF_ERROR(
+            store->AppendAudit(AuditEvent{"cli", "case.create", "{\"case\":\"demo-operation\"}"}));
       }
       for (const auto& device : devices) {
         TANTALIO_ASSIGN_OR_RETURN(auto roots, ResolveEvidenceRoots(device.label, {device.fs_path}));
         ScanOptions options;
         options.actor = "cli";
         TerminalProgress progress(stderr);
-        TANTALIO_ASSIGN_OR_RETURN(ScanSummary summary,
-                                  Scan(*store, case_info, device.label, roots, options, context.cancel,
-                                       context.ShowProgress() ? &progress : nullptr));
+        TANTALIO_ASSIGN_OR_RETURN(
+            ScanSummary summary,
+            Scan(*store, case_info, device.label, roots, options, context.cancel,
+                 context.ShowProgress() ? &progress : nullptr));
         PrintScanSummary(context.out, device.label, summary);
         if (summary.interrupted) return CancelledError("demo interrupted");
       }
       TANTALIO_RETURN_IF_ERROR(PrintBriefing(*store, case_info, context.out));
       context.out << "\nStore: " << context.db << "\nNext: tantalio files --case " << kDemoCase
-                  << "   tantalio errors --case " << kDemoCase << "   tantalio verify --case " << kDemoCase
-                  << " --device phone1\n";
+                  << "   tantalio errors --case " << kDemoCase << "   tantalio verify --case "
+                  << kDemoCase << " --device phone1\n";
       return Status::Ok();
     };
   });
 
   auto case_name = std::make_shared<std::string>();
-  CLI::App* summary = app.add_subcommand("summary", "What to look at first in a case: shared content, renamed files, cameras, places, errors");
+  CLI::App* summary = app.add_subcommand(
+      "summary",
+      "What to look at first in a case: shared content, renamed files, cameras, places, errors");
   summary->add_option("--case", *case_name, "Case name")->required();
   summary->callback([&context, &action, case_name] {
     action = [&context, case_name]() -> Status {

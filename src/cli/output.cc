@@ -33,11 +33,21 @@ std::string JsonString(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -100,9 +110,14 @@ void TableWriter::Row(std::vector<Cell> cells) {
       for (size_t i = 0; i < cells.size(); ++i) {
         out_ << (i ? "," : "") << JsonString(columns_[i]) << ":";
         switch (cells[i].kind) {
-          case Cell::Kind::kText: out_ << JsonString(EscapeForDisplay(cells[i].text)); break;
-          case Cell::Kind::kNull: out_ << "null"; break;
-          default: out_ << cells[i].text;
+          case Cell::Kind::kText:
+            out_ << JsonString(EscapeForDisplay(cells[i].text));
+            break;
+          case Cell::Kind::kNull:
+            out_ << "null";
+            break;
+          default:
+            out_ << cells[i].text;
         }
       }
       out_ << "}\n";

@@ -1,8 +1,8 @@
 #include "cli/output.h"
 
-#include <sstream>
-
 #include <gtest/gtest.h>
+
+#include <sstream>
 
 namespace tantalio::cli {
 namespace {

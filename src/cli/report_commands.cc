@@ -10,7 +10,8 @@ struct ListArgs {
 };
 
 // Resolves --case and the optional --device.
-Status ResolveScope(Store& store, const ListArgs& args, CaseInfo& case_info, std::optional<int64_t>& device_id) {
+Status ResolveScope(Store& store, const ListArgs& args, CaseInfo& case_info,
+                    std::optional<int64_t>& device_id) {
   TANTALIO_ASSIGN_OR_RETURN(case_info, store.FindCase(args.case_name));
   if (!args.device.empty()) {
     TANTALIO_ASSIGN_OR_RETURN(DeviceInfo device, store.FindDevice(case_info.id, args.device));
@@ -33,7 +34,8 @@ Cell TextOrNull(const std::string& v) { return v.empty() ? Cell::Null() : Cell::
 }  // namespace
 
 void RegisterReportCommands(CLI::App& app, Context& context, Action& action) {
-  CLI::App* files = app.add_subcommand("files", "List the files of a case: one row per instance, with hashes");
+  CLI::App* files =
+      app.add_subcommand("files", "List the files of a case: one row per instance, with hashes");
   auto file_args = AddListOptions(files);
   files->callback([&context, &action, file_args] {
     action = [&context, file_args]() -> Status {
@@ -43,8 +45,8 @@ void RegisterReportCommands(CLI::App& app, Context& context, Action& action) {
       std::optional<int64_t> device_id;
       TANTALIO_RETURN_IF_ERROR(ResolveScope(*store, *file_args, case_info, device_id));
       TableWriter table(context.out, format,
-                        {"device", "forensic_path", "kind", "size", "mime", "extension_mismatch", "md5",
-                         "sha1", "sha256", "status", "mtime", "link_target"});
+                        {"device", "forensic_path", "kind", "size", "mime", "extension_mismatch",
+                         "md5", "sha1", "sha256", "status", "mtime", "link_target"});
       return store->ForEachFile(case_info.id, device_id, [&](const FileRow& row) {
         const FileRecord& f = row.file;
         table.Row({Cell::Text(row.device), Cell::Text(f.forensic_path), Cell::Text(f.kind),
@@ -57,7 +59,8 @@ void RegisterReportCommands(CLI::App& app, Context& context, Action& action) {
     };
   });
 
-  CLI::App* errors = app.add_subcommand("errors", "List what could not be read, where, at which stage and why");
+  CLI::App* errors =
+      app.add_subcommand("errors", "List what could not be read, where, at which stage and why");
   auto error_args = AddListOptions(errors);
   errors->callback([&context, &action, error_args] {
     action = [&context, error_args]() -> Status {
@@ -66,10 +69,12 @@ void RegisterReportCommands(CLI::App& app, Context& context, Action& action) {
       CaseInfo case_info;
       std::optional<int64_t> device_id;
       TANTALIO_RETURN_IF_ERROR(ResolveScope(*store, *error_args, case_info, device_id));
-      TableWriter table(context.out, format, {"device", "forensic_path", "stage", "code", "message", "at"});
+      TableWriter table(context.out, format,
+                        {"device", "forensic_path", "stage", "code", "message", "at"});
       return store->ForEachError(case_info.id, device_id, [&](const StoredError& e) {
-        table.Row({Cell::Text(e.device), Cell::Text(e.error.forensic_path), Cell::Text(e.error.stage),
-                   Cell::Text(e.error.code), Cell::Text(e.error.message), Cell::Text(e.at)});
+        table.Row({Cell::Text(e.device), Cell::Text(e.error.forensic_path),
+                   Cell::Text(e.error.stage), Cell::Text(e.error.code), Cell::Text(e.error.message),
+                   Cell::Text(e.at)});
         return true;
       });
     };

@@ -28,7 +28,8 @@ Status CheckStoreOutsideEvidence(const std::string& db, const std::vector<Resolv
   for (const auto& root : roots) {
     std::string evidence = fs::weakly_canonical(root.fs_path, ec).string();
     if (store == evidence || store.starts_with(evidence + "/")) {
-      return InvalidArgumentError("the store " + path + " lies inside the evidence " + root.fs_path +
+      return InvalidArgumentError("the store " + path + " lies inside the evidence " +
+                                  root.fs_path +
                                   "; evidence is read-only: put the store elsewhere with --db");
     }
   }
@@ -39,16 +40,17 @@ Status CheckStoreOutsideEvidence(const std::string& db, const std::vector<Resolv
 
 void PrintScanSummary(std::ostream& out, const std::string& device, const ScanSummary& s) {
   out << "scan of " << device << (s.interrupted ? " INTERRUPTED" : " complete") << " in "
-      << HumanDuration(s.seconds) << " (" << HumanBytes(static_cast<uint64_t>(static_cast<double>(s.bytes) / std::max(s.seconds, 1e-3)))
+      << HumanDuration(s.seconds) << " ("
+      << HumanBytes(static_cast<uint64_t>(static_cast<double>(s.bytes) / std::max(s.seconds, 1e-3)))
       << "/s)\n"
       << "  this run:   " << Count(s.files) << " files, " << HumanBytes(s.bytes) << " read, "
       << Count(s.errors) << " errors";
   if (s.skipped_units > 0) out << ", " << Count(s.skipped_units) << " items already done (skipped)";
-  out << "\n  device now: " << Count(s.device.files) << " files, " << HumanBytes(s.device.bytes) << ", "
-      << Count(s.device.distinct_contents) << " distinct contents, " << Count(s.device.duplicate_files)
-      << " duplicate files, " << Count(s.device.inside_archives) << " inside archives, "
-      << Count(s.device.extension_mismatches) << " extension mismatches, " << Count(s.device.encrypted)
-      << " encrypted, " << Count(s.device.errors) << " errors\n";
+  out << "\n  device now: " << Count(s.device.files) << " files, " << HumanBytes(s.device.bytes)
+      << ", " << Count(s.device.distinct_contents) << " distinct contents, "
+      << Count(s.device.duplicate_files) << " duplicate files, " << Count(s.device.inside_archives)
+      << " inside archives, " << Count(s.device.extension_mismatches) << " extension mismatches, "
+      << Count(s.device.encrypted) << " encrypted, " << Count(s.device.errors) << " errors\n";
   if (s.interrupted) out << "  re-run the same command to resume where it stopped\n";
 }
 
@@ -59,11 +61,13 @@ void RegisterScanCommands(CLI::App& app, Context& context, Action& action) {
     int workers = 0;
   };
   auto args = std::make_shared<ScanArgs>();
-  CLI::App* scan = app.add_subcommand(
-      "scan", "Scan evidence (folders, files, archives) into a device of a case.\n"
-              "Re-running the same scan resumes: completed items are skipped.");
+  CLI::App* scan =
+      app.add_subcommand("scan",
+                         "Scan evidence (folders, files, archives) into a device of a case.\n"
+                         "Re-running the same scan resumes: completed items are skipped.");
   scan->add_option("--case", args->case_name, "Case name")->required();
-  scan->add_option("--device", args->device, "Device label (created if new), e.g. phone1")->required();
+  scan->add_option("--device", args->device, "Device label (created if new), e.g. phone1")
+      ->required();
   scan->add_option("EVIDENCE", args->evidence, "Folders, files or archives")->required();
   scan->add_option("--workers", args->workers, "Worker threads (default: one per core)");
   scan->callback([&context, &action, args] {
@@ -77,9 +81,8 @@ void RegisterScanCommands(CLI::App& app, Context& context, Action& action) {
       options.actor = "cli";
       TerminalProgress progress(stderr);
       TANTALIO_ASSIGN_OR_RETURN(
-          ScanSummary summary,
-          Scan(*store, case_info, args->device, roots, options, context.cancel,
-               context.ShowProgress() ? &progress : nullptr));
+          ScanSummary summary, Scan(*store, case_info, args->device, roots, options, context.cancel,
+                                    context.ShowProgress() ? &progress : nullptr));
       PrintScanSummary(context.out, args->device, summary);
       if (summary.interrupted) return CancelledError("scan interrupted; what was done is kept");
       return Status::Ok();
@@ -90,9 +93,10 @@ void RegisterScanCommands(CLI::App& app, Context& context, Action& action) {
     std::string case_name, device, format = "table";
   };
   auto vargs = std::make_shared<VerifyArgs>();
-  CLI::App* verify = app.add_subcommand(
-      "verify", "Re-read a device's evidence and report files whose hashes changed,\n"
-                "and files that appeared or disappeared since the scan. Exit 1 if any.");
+  CLI::App* verify =
+      app.add_subcommand("verify",
+                         "Re-read a device's evidence and report files whose hashes changed,\n"
+                         "and files that appeared or disappeared since the scan. Exit 1 if any.");
   verify->add_option("--case", vargs->case_name, "Case name")->required();
   verify->add_option("--device", vargs->device, "Device label")->required();
   verify->add_option("--format", vargs->format, "table, csv or json");
@@ -109,27 +113,32 @@ void RegisterScanCommands(CLI::App& app, Context& context, Action& action) {
                                 Verify(*store, case_info, device, options, context.cancel,
                                        context.ShowProgress() ? &progress : nullptr));
       {
-        TableWriter table(context.out, format, {"change", "forensic_path", "stored_sha256", "current_sha256", "detail"});
+        TableWriter table(context.out, format,
+                          {"change", "forensic_path", "stored_sha256", "current_sha256", "detail"});
         for (const auto& c : report.changed) {
-          table.Row({Cell::Text("changed"), Cell::Text(c.forensic_path), Cell::Text(c.stored_sha256),
-                     Cell::Text(c.current_sha256), Cell::Text("")});
+          table.Row({Cell::Text("changed"), Cell::Text(c.forensic_path),
+                     Cell::Text(c.stored_sha256), Cell::Text(c.current_sha256), Cell::Text("")});
         }
         for (const auto& p : report.disappeared) {
-          table.Row({Cell::Text("disappeared"), Cell::Text(p), Cell::Text(""), Cell::Text(""), Cell::Text("")});
+          table.Row({Cell::Text("disappeared"), Cell::Text(p), Cell::Text(""), Cell::Text(""),
+                     Cell::Text("")});
         }
         for (const auto& p : report.appeared) {
-          table.Row({Cell::Text("appeared"), Cell::Text(p), Cell::Text(""), Cell::Text(""), Cell::Text("")});
+          table.Row({Cell::Text("appeared"), Cell::Text(p), Cell::Text(""), Cell::Text(""),
+                     Cell::Text("")});
         }
         for (const auto& e : report.errors) {
-          table.Row({Cell::Text("unreadable"), Cell::Text(e.forensic_path), Cell::Text(""), Cell::Text(""),
-                     Cell::Text(e.stage + ": " + e.message)});
+          table.Row({Cell::Text("unreadable"), Cell::Text(e.forensic_path), Cell::Text(""),
+                     Cell::Text(""), Cell::Text(e.stage + ": " + e.message)});
         }
       }
-      context.err << "verify " << vargs->device << ": " << Count(report.checked) << " files checked, "
-                  << report.changed.size() << " changed, " << report.disappeared.size() << " disappeared, "
-                  << report.appeared.size() << " appeared, " << report.errors.size() << " new read errors\n";
+      context.err << "verify " << vargs->device << ": " << Count(report.checked)
+                  << " files checked, " << report.changed.size() << " changed, "
+                  << report.disappeared.size() << " disappeared, " << report.appeared.size()
+                  << " appeared, " << report.errors.size() << " new read errors\n";
       if (report.interrupted) return CancelledError("verify interrupted");
-      if (!report.clean()) return IoError("the evidence of " + vargs->device + " differs from what was scanned");
+      if (!report.clean())
+        return IoError("the evidence of " + vargs->device + " differs from what was scanned");
       return Status::Ok();
     };
   });

@@ -22,7 +22,8 @@ Status WriteFile(const fs::path& path, const std::vector<uint8_t>& bytes) {
   fs::create_directories(path.parent_path(), ec);
   if (ec) return IoError("create directory " + path.parent_path().string() + ": " + ec.message());
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   out.close();
   if (!out) return IoError("write " + path.string());
   return Status::Ok();
@@ -34,8 +35,7 @@ std::vector<uint8_t> Text(std::string_view text) { return {text.begin(), text.en
 std::vector<uint8_t> MinimalPdf(const std::string& line) {
   std::string stream = "BT /F1 14 Tf 72 720 Td (" + line + ") Tj ET";
   std::vector<std::string> objects = {
-      "<< /Type /Catalog /Pages 2 0 R >>",
-      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
       " /Resources << /Font << /F1 5 0 R >> >> >>",
       "<< /Length " + std::to_string(stream.size()) + " >>\nstream\n" + stream + "\nendstream",
@@ -53,8 +53,8 @@ std::vector<uint8_t> MinimalPdf(const std::string& line) {
     std::snprintf(buf, sizeof buf, "%010zu 00000 n \n", off);
     pdf += buf;
   }
-  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
-         std::to_string(xref) + "\n%%EOF\n";
+  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
+         " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
   return Text(pdf);
 }
 
@@ -74,7 +74,8 @@ Result<std::vector<uint8_t>> Photo(uint64_t seed, const Camera& camera, int inde
   exif.model = camera.model;
   exif.body_serial = camera.serial;
   char when[32];
-  std::snprintf(when, sizeof when, "2017:03:%02d %02d:%02d:00", 1 + index % 28, 9 + index % 10, index * 7 % 60);
+  std::snprintf(when, sizeof when, "2017:03:%02d %02d:%02d:00", 1 + index % 28, 9 + index % 10,
+                index * 7 % 60);
   exif.datetime_original = when;
   exif.offset_time_original = "+01:00";
   if (gps) {
@@ -91,16 +92,31 @@ Result<std::vector<uint8_t>> WriteArchive(DemoArchiveFormat format,
                                           const std::vector<ArchiveMember>& members) {
   std::unique_ptr<archive, ArchiveWriteDeleter> a(archive_write_new());
   switch (format) {
-    case DemoArchiveFormat::kZip: archive_write_set_format_zip(a.get()); break;
-    case DemoArchiveFormat::k7z: archive_write_set_format_7zip(a.get()); break;
-    default: archive_write_set_format_pax_restricted(a.get()); break;
+    case DemoArchiveFormat::kZip:
+      archive_write_set_format_zip(a.get());
+      break;
+    case DemoArchiveFormat::k7z:
+      archive_write_set_format_7zip(a.get());
+      break;
+    default:
+      archive_write_set_format_pax_restricted(a.get());
+      break;
   }
   switch (format) {
-    case DemoArchiveFormat::kTarGz: archive_write_add_filter_gzip(a.get()); break;
-    case DemoArchiveFormat::kTarBz2: archive_write_add_filter_bzip2(a.get()); break;
-    case DemoArchiveFormat::kTarXz: archive_write_add_filter_xz(a.get()); break;
-    case DemoArchiveFormat::kTarZstd: archive_write_add_filter_zstd(a.get()); break;
-    default: break;
+    case DemoArchiveFormat::kTarGz:
+      archive_write_add_filter_gzip(a.get());
+      break;
+    case DemoArchiveFormat::kTarBz2:
+      archive_write_add_filter_bzip2(a.get());
+      break;
+    case DemoArchiveFormat::kTarXz:
+      archive_write_add_filter_xz(a.get());
+      break;
+    case DemoArchiveFormat::kTarZstd:
+      archive_write_add_filter_zstd(a.get());
+      break;
+    default:
+      break;
   }
   bool any_encrypted = false;
   for (const auto& m : members) any_encrypted |= m.encrypt;
@@ -120,7 +136,8 @@ Result<std::vector<uint8_t>> WriteArchive(DemoArchiveFormat format,
     return InternalError(std::string("open archive writer: ") + archive_error_string(a.get()));
   }
   for (const auto& m : members) {
-    std::unique_ptr<archive_entry, void (*)(archive_entry*)> entry(archive_entry_new(), archive_entry_free);
+    std::unique_ptr<archive_entry, void (*)(archive_entry*)> entry(archive_entry_new(),
+                                                                   archive_entry_free);
     archive_entry_set_pathname(entry.get(), m.name.c_str());
     archive_entry_set_size(entry.get(), static_cast<la_int64_t>(m.bytes.size()));
     archive_entry_set_filetype(entry.get(), AE_IFREG);
@@ -160,51 +177,61 @@ Result<std::vector<DemoDevice>> GenerateDemoEvidence(const std::string& dir) {
     TANTALIO_ASSIGN_OR_RETURN(auto jpeg, EncodeJpeg(GeneratePattern(320, 320, 2000 + i), 70));
     char name[48];
     std::snprintf(name, sizeof name, "IMG-20170312-WA%04d.jpg", i + 1);
-    TANTALIO_RETURN_IF_ERROR(WriteFile(phone / "WhatsApp" / "Media" / "WhatsApp Images" / name, jpeg));
+    TANTALIO_RETURN_IF_ERROR(
+        WriteFile(phone / "WhatsApp" / "Media" / "WhatsApp Images" / name, jpeg));
   }
   TANTALIO_ASSIGN_OR_RETURN(auto png, EncodePng(GeneratePattern(256, 192, 3000)));
-  TANTALIO_RETURN_IF_ERROR(WriteFile(phone / "Pictures" / "Screenshots" / "Screenshot_01.png", png));
-  TANTALIO_RETURN_IF_ERROR(WriteFile(phone / "Documents" / "shopping.txt",
-                                     Text("milk\nbread\nphone charger\n")));
-  TANTALIO_RETURN_IF_ERROR(WriteFile(phone / "Documents" / "ticket.pdf", MinimalPdf("Train ticket 12 March")));
+  TANTALIO_RETURN_IF_ERROR(
+      WriteFile(phone / "Pictures" / "Screenshots" / "Screenshot_01.png", png));
+  TANTALIO_RETURN_IF_ERROR(
+      WriteFile(phone / "Documents" / "shopping.txt", Text("milk\nbread\nphone charger\n")));
+  TANTALIO_RETURN_IF_ERROR(
+      WriteFile(phone / "Documents" / "ticket.pdf", MinimalPdf("Train ticket 12 March")));
   // Renamed to hide what they are: content says image, name says otherwise.
   TANTALIO_RETURN_IF_ERROR(WriteFile(phone / "Documents" / "invoice_march.pdf", photos[3]));
   TANTALIO_RETURN_IF_ERROR(WriteFile(phone / "Music" / "track07.mp3", png));
 
   // A nested archive: zip holding a tar.gz holding photos and a note.
+  TANTALIO_ASSIGN_OR_RETURN(auto inner,
+                            WriteArchive(DemoArchiveFormat::kTarGz,
+                                         {{"trip/IMG_0005.jpg", photos[4]},
+                                          {"trip/IMG_0006.jpg", photos[5]},
+                                          {"trip/readme.txt", Text("photos from the trip\n")}}));
   TANTALIO_ASSIGN_OR_RETURN(
-      auto inner, WriteArchive(DemoArchiveFormat::kTarGz,
-                               {{"trip/IMG_0005.jpg", photos[4]}, {"trip/IMG_0006.jpg", photos[5]},
-                                {"trip/readme.txt", Text("photos from the trip\n")}}));
-  TANTALIO_ASSIGN_OR_RETURN(
-      auto outer, WriteArchive(DemoArchiveFormat::kZip,
-                               {{"holiday/IMG_0001.jpg", photos[0]}, {"holiday/trip.tar.gz", inner},
-                                {"holiday/notes.pdf", MinimalPdf("Holiday notes")}}));
+      auto outer,
+      WriteArchive(DemoArchiveFormat::kZip, {{"holiday/IMG_0001.jpg", photos[0]},
+                                             {"holiday/trip.tar.gz", inner},
+                                             {"holiday/notes.pdf", MinimalPdf("Holiday notes")}}));
   TANTALIO_RETURN_IF_ERROR(WriteFile(phone / "Download" / "holiday.zip", outer));
   // An archive with an encrypted entry: recorded as encrypted, never dropped.
-  auto locked = WriteArchive(DemoArchiveFormat::kZip,
-                             {{"private/IMG_0009.jpg", photos[8], true}, {"private/list.txt", Text("1\n2\n3\n")}});
+  auto locked = WriteArchive(DemoArchiveFormat::kZip, {{"private/IMG_0009.jpg", photos[8], true},
+                                                       {"private/list.txt", Text("1\n2\n3\n")}});
   if (locked.ok()) TANTALIO_RETURN_IF_ERROR(WriteFile(phone / "Download" / "private.zip", *locked));
 
   // The laptop: the same photos copied over, and a backup tar with a zip inside.
   for (int i : {0, 1, 2, 4}) {
     char name[32];
     std::snprintf(name, sizeof name, "IMG_%04d.jpg", i + 1);
-    TANTALIO_RETURN_IF_ERROR(WriteFile(laptop / "Users" / "alex" / "Pictures" / "phone" / name, photos[i]));
+    TANTALIO_RETURN_IF_ERROR(
+        WriteFile(laptop / "Users" / "alex" / "Pictures" / "phone" / name, photos[i]));
   }
   for (int i = 0; i < 3; ++i) {
     TANTALIO_ASSIGN_OR_RETURN(auto photo, Photo(4000 + i, kPocketCamera, 20 + i, /*gps=*/i == 0));
     char name[32];
     std::snprintf(name, sizeof name, "DSC%05d.jpg", 100 + i);
-    TANTALIO_RETURN_IF_ERROR(WriteFile(laptop / "Users" / "alex" / "Pictures" / "camera" / name, photo));
+    TANTALIO_RETURN_IF_ERROR(
+        WriteFile(laptop / "Users" / "alex" / "Pictures" / "camera" / name, photo));
   }
-  TANTALIO_ASSIGN_OR_RETURN(auto zip, WriteArchive(DemoArchiveFormat::kZip,
-                                                   {{"old/IMG_0003.jpg", photos[2]}, {"old/IMG_0012.jpg", photos[11]}}));
-  TANTALIO_ASSIGN_OR_RETURN(auto tar, WriteArchive(DemoArchiveFormat::kTar,
-                                                   {{"backup/photos.zip", zip},
-                                                    {"backup/todo.txt", Text("renew passport\n")}}));
+  TANTALIO_ASSIGN_OR_RETURN(
+      auto zip, WriteArchive(DemoArchiveFormat::kZip,
+                             {{"old/IMG_0003.jpg", photos[2]}, {"old/IMG_0012.jpg", photos[11]}}));
+  TANTALIO_ASSIGN_OR_RETURN(
+      auto tar,
+      WriteArchive(DemoArchiveFormat::kTar,
+                   {{"backup/photos.zip", zip}, {"backup/todo.txt", Text("renew passport\n")}}));
   TANTALIO_RETURN_IF_ERROR(WriteFile(laptop / "Users" / "alex" / "backup.tar", tar));
-  TANTALIO_RETURN_IF_ERROR(WriteFile(laptop / "Users" / "alex" / "Documents" / "cv.pdf", MinimalPdf("Curriculum vitae")));
+  TANTALIO_RETURN_IF_ERROR(WriteFile(laptop / "Users" / "alex" / "Documents" / "cv.pdf",
+                                     MinimalPdf("Curriculum vitae")));
   TANTALIO_RETURN_IF_ERROR(WriteFile(laptop / "Users" / "alex" / "Documents" / "budget.xlsx", png));
 
   return std::vector<DemoDevice>{{"phone1", phone.string()}, {"laptop", laptop.string()}};

@@ -70,7 +70,8 @@ class LibArchiveReader : public ArchiveReader {
       out.kind = ItemKind::kSymlink;
       out.link_target = archive_entry_hardlink(entry);
     }
-    if (archive_entry_size_is_set(entry)) out.size = static_cast<uint64_t>(archive_entry_size(entry));
+    if (archive_entry_size_is_set(entry))
+      out.size = static_cast<uint64_t>(archive_entry_size(entry));
     if (archive_entry_mtime_is_set(entry)) out.mtime = archive_entry_mtime(entry);
     out.encrypted = archive_entry_is_encrypted(entry) != 0;
     return std::optional<ArchiveEntry>(std::move(out));
@@ -114,7 +115,9 @@ class LibArchiveReader : public ArchiveReader {
   static la_int64_t SeekCallback(archive*, void* data, la_int64_t offset, int whence) {
     auto* self = static_cast<LibArchiveReader*>(data);
     const auto size = static_cast<la_int64_t>(self->source_.Size());
-    la_int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? static_cast<la_int64_t>(self->position_) : size;
+    la_int64_t base = whence == SEEK_SET   ? 0
+                      : whence == SEEK_CUR ? static_cast<la_int64_t>(self->position_)
+                                           : size;
     la_int64_t target = base + offset;
     if (target < 0) return ARCHIVE_FATAL;
     self->position_ = static_cast<uint64_t>(std::min(target, size));
@@ -124,7 +127,8 @@ class LibArchiveReader : public ArchiveReader {
   static la_int64_t SkipCallback(archive*, void* data, la_int64_t request) {
     auto* self = static_cast<LibArchiveReader*>(data);
     const uint64_t size = self->source_.Size();
-    uint64_t skip = std::min<uint64_t>(static_cast<uint64_t>(request), size - std::min(size, self->position_));
+    uint64_t skip =
+        std::min<uint64_t>(static_cast<uint64_t>(request), size - std::min(size, self->position_));
     self->position_ += skip;
     return static_cast<la_int64_t>(skip);
   }

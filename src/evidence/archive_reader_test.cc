@@ -1,8 +1,8 @@
 #include "evidence/archive_reader.h"
 
-#include <cstdio>
-
 #include <gtest/gtest.h>
+
+#include <cstdio>
 
 #include "demo/demo_evidence.h"
 
@@ -52,10 +52,11 @@ Listed List(const std::vector<uint8_t>& archive) {
 
 TEST(ArchiveReaderTest, ReadsEveryArchiveFormatWeWrite) {
   for (auto format : {DemoArchiveFormat::kZip, DemoArchiveFormat::kTar, DemoArchiveFormat::kTarGz,
-                      DemoArchiveFormat::kTarBz2, DemoArchiveFormat::kTarXz, DemoArchiveFormat::kTarZstd,
-                      DemoArchiveFormat::k7z}) {
+                      DemoArchiveFormat::kTarBz2, DemoArchiveFormat::kTarXz,
+                      DemoArchiveFormat::kTarZstd, DemoArchiveFormat::k7z}) {
     SCOPED_TRACE(static_cast<int>(format));
-    auto archive = WriteArchive(format, {{"a/one.txt", Bytes("first entry")}, {"two.bin", Bytes("2")}});
+    auto archive =
+        WriteArchive(format, {{"a/one.txt", Bytes("first entry")}, {"two.bin", Bytes("2")}});
     ASSERT_TRUE(archive.ok()) << archive.status().ToString();
     Listed listed = List(*archive);
     ASSERT_TRUE(listed.status.ok()) << listed.status.ToString();
@@ -68,8 +69,8 @@ TEST(ArchiveReaderTest, ReadsEveryArchiveFormatWeWrite) {
 }
 
 TEST(ArchiveReaderTest, HostileNamesAreJustNames) {
-  auto archive = WriteArchive(DemoArchiveFormat::kZip,
-                              {{"../../etc/passwd", Bytes("not really")}, {"/abs/path", Bytes("x")}});
+  auto archive = WriteArchive(DemoArchiveFormat::kZip, {{"../../etc/passwd", Bytes("not really")},
+                                                        {"/abs/path", Bytes("x")}});
   ASSERT_TRUE(archive.ok());
   Listed listed = List(*archive);
   ASSERT_TRUE(listed.status.ok()) << listed.status.ToString();
@@ -89,7 +90,8 @@ TEST(ArchiveReaderTest, EncryptedEntriesAreFlagged) {
 TEST(ArchiveReaderTest, TruncatedZipIsCorrupt) {
   std::vector<uint8_t> data(5000);
   for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<uint8_t>(i * 7919 >> 3);
-  auto archive = WriteArchive(DemoArchiveFormat::kZip, {{"big.bin", data}, {"small.txt", Bytes("s")}});
+  auto archive =
+      WriteArchive(DemoArchiveFormat::kZip, {{"big.bin", data}, {"small.txt", Bytes("s")}});
   ASSERT_TRUE(archive.ok());
   archive->resize(archive->size() / 2);
   Listed listed = List(*archive);

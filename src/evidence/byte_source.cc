@@ -13,7 +13,8 @@ namespace {
 
 class FdSource : public RandomAccessSource {
  public:
-  FdSource(int fd, uint64_t size, std::string name) : fd_(fd), size_(size), name_(std::move(name)) {}
+  FdSource(int fd, uint64_t size, std::string name)
+      : fd_(fd), size_(size), name_(std::move(name)) {}
   ~FdSource() override { ::close(fd_); }
   FdSource(const FdSource&) = delete;
   FdSource& operator=(const FdSource&) = delete;
@@ -23,8 +24,8 @@ class FdSource : public RandomAccessSource {
   Result<size_t> ReadAt(uint64_t offset, std::span<uint8_t> out) const override {
     size_t done = 0;
     while (done < out.size()) {
-      ssize_t n = ::pread(fd_, out.data() + done, out.size() - done,
-                          static_cast<off_t>(offset + done));
+      ssize_t n =
+          ::pread(fd_, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
       if (n < 0) {
         if (errno == EINTR) continue;
         return ErrnoError("read " + name_ + " at offset " + std::to_string(offset + done), errno);
@@ -96,7 +97,8 @@ Spool::~Spool() {
 Status Spool::Append(std::span<const uint8_t> bytes) {
   if (fd_ < 0 && memory_.size() + bytes.size() > memory_limit_) {
     fd_ = ::open(TempDirectory(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd_ < 0) return ErrnoError(std::string("create temporary spool in ") + TempDirectory(), errno);
+    if (fd_ < 0)
+      return ErrnoError(std::string("create temporary spool in ") + TempDirectory(), errno);
     // Move what was held in memory into the file first, then go on.
     std::vector<uint8_t> held = std::move(memory_);
     memory_ = {};
@@ -127,7 +129,8 @@ Result<std::unique_ptr<RandomAccessSource>> Spool::Finish() {
   if (fd_ < 0) return MemorySource(std::move(memory_));
   int fd = fd_;
   fd_ = -1;
-  return std::unique_ptr<RandomAccessSource>(std::make_unique<FdSource>(fd, size, "temporary spool"));
+  return std::unique_ptr<RandomAccessSource>(
+      std::make_unique<FdSource>(fd, size, "temporary spool"));
 }
 
 }  // namespace tantalio

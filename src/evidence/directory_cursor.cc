@@ -23,7 +23,8 @@ std::string SpecialNote(mode_t mode) {
 
 Result<std::vector<std::string>> ReadDirectoryNames(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
-  if (fd < 0 && errno == EPERM) fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 && errno == EPERM)
+    fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) return ErrnoError("open directory " + path, errno);
   DIR* dir = ::fdopendir(fd);
   if (dir == nullptr) {
@@ -49,10 +50,14 @@ Result<std::vector<std::string>> ReadDirectoryNames(const std::string& path) {
 
 std::string_view ItemKindName(ItemKind kind) {
   switch (kind) {
-    case ItemKind::kFile: return "file";
-    case ItemKind::kSymlink: return "symlink";
-    case ItemKind::kSpecial: return "special";
-    case ItemKind::kDirectory: return "directory";
+    case ItemKind::kFile:
+      return "file";
+    case ItemKind::kSymlink:
+      return "symlink";
+    case ItemKind::kSpecial:
+      return "special";
+    case ItemKind::kDirectory:
+      return "directory";
   }
   return "unknown";
 }

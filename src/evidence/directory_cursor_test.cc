@@ -1,12 +1,11 @@
 #include "evidence/directory_cursor.h"
 
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <map>
-
-#include <gtest/gtest.h>
 
 #include "base/temp_dir.h"
 
@@ -15,7 +14,8 @@ namespace {
 
 std::map<std::string, DirectoryItem> Walk(const std::string& root, const std::string& label) {
   std::map<std::string, DirectoryItem> items;
-  for (DirectoryCursor c(root, label); c.Valid(); c.Next()) items[c.item().forensic_path] = c.item();
+  for (DirectoryCursor c(root, label); c.Valid(); c.Next())
+    items[c.item().forensic_path] = c.item();
   return items;
 }
 
@@ -25,15 +25,16 @@ TEST(DirectoryCursorTest, WalksFilesInSortedOrderWithForensicPaths) {
   dir.Write("ev/a/deep/x.jpg", "x");
   dir.Write("ev/a/y.bin", "yy");
   std::vector<std::string> paths;
-  for (DirectoryCursor c(dir.Sub("ev"), "dev"); c.Valid(); c.Next()) paths.push_back(c.item().forensic_path);
+  for (DirectoryCursor c(dir.Sub("ev"), "dev"); c.Valid(); c.Next())
+    paths.push_back(c.item().forensic_path);
   EXPECT_EQ(paths, (std::vector<std::string>{"dev/a/deep/x.jpg", "dev/a/y.bin", "dev/b.txt"}));
 }
 
 TEST(DirectoryCursorTest, SymlinksAreRecordedNeverFollowed) {
   TempDir dir;
   dir.Write("ev/real.txt", "r");
-  ASSERT_EQ(::symlink(".", dir.Sub("ev/loop").c_str()), 0);          // a loop
-  ASSERT_EQ(::symlink("/etc", dir.Sub("ev/outside").c_str()), 0);   // out of the root
+  ASSERT_EQ(::symlink(".", dir.Sub("ev/loop").c_str()), 0);        // a loop
+  ASSERT_EQ(::symlink("/etc", dir.Sub("ev/outside").c_str()), 0);  // out of the root
   auto items = Walk(dir.Sub("ev"), "dev");
   ASSERT_EQ(items.size(), 3u);
   EXPECT_EQ(items["dev/loop"].kind, ItemKind::kSymlink);

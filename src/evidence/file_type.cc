@@ -39,9 +39,7 @@ bool LooksLikeText(std::span<const uint8_t> head) {
   return true;
 }
 
-bool LooksLikeTar(std::span<const uint8_t> head) {
-  return StartsWith(head, 257, "ustar"sv);
-}
+bool LooksLikeTar(std::span<const uint8_t> head) { return StartsWith(head, 257, "ustar"sv); }
 
 bool LooksLikeMp3Frame(std::span<const uint8_t> head) {
   return head.size() >= 2 && head[0] == 0xff && (head[1] & 0xe6) == 0xe2;
@@ -98,7 +96,8 @@ FileType SniffType(std::span<const uint8_t> head) {
   if (at0("\x28\xb5\x2f\xfd"sv)) return {"application/zstd", F::kArchive, "zst tzst"};
   if (LooksLikeTar(head)) return {"application/x-tar", F::kArchive, "tar"};
   // Databases and disk images.
-  if (at0("SQLite format 3\0"sv)) return {"application/vnd.sqlite3", F::kDatabase, "db sqlite sqlite3 db3"};
+  if (at0("SQLite format 3\0"sv))
+    return {"application/vnd.sqlite3", F::kDatabase, "db sqlite sqlite3 db3"};
   if (at0("EVF\x09\x0d\x0a\xff\x00"sv)) return {"application/x-ewf", F::kDiskImage, "e01 ex01 s01"};
   // Documents.
   if (at0("%PDF-"sv)) return {"application/pdf", F::kDocument, "pdf"};
@@ -107,7 +106,9 @@ FileType SniffType(std::span<const uint8_t> head) {
   }
   if (at0("{\\rtf"sv)) return {"application/rtf", F::kDocument, "rtf"};
   // Executables.
-  if (at0("\x7f" "ELF"sv)) return {"application/x-executable", F::kExecutable, "so bin elf o"};
+  if (at0("\x7f"
+          "ELF"sv))
+    return {"application/x-executable", F::kExecutable, "so bin elf o"};
   if (at0("MZ"sv)) return {"application/x-dosexec", F::kExecutable, "exe dll sys scr com"};
   // Text last: it is the weakest signal.
   if (LooksLikeText(head.first(std::min<size_t>(head.size(), 1024)))) {

@@ -13,11 +13,21 @@
 
 namespace tantalio {
 
-enum class TypeFamily { kUnknown, kImage, kVideo, kAudio, kArchive, kDocument, kDatabase,
-                        kDiskImage, kExecutable, kText };
+enum class TypeFamily {
+  kUnknown,
+  kImage,
+  kVideo,
+  kAudio,
+  kArchive,
+  kDocument,
+  kDatabase,
+  kDiskImage,
+  kExecutable,
+  kText
+};
 
 struct FileType {
-  std::string_view mime;        // e.g. "image/jpeg"; "application/octet-stream" if unknown
+  std::string_view mime;  // e.g. "image/jpeg"; "application/octet-stream" if unknown
   TypeFamily family = TypeFamily::kUnknown;
   std::string_view extensions;  // space-separated extensions that agree, e.g. "jpg jpeg jpe jfif"
 };

@@ -1,14 +1,15 @@
 #include "evidence/file_type.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace tantalio {
 namespace {
 
 FileType Sniff(const std::string& head) {
-  return SniffType(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(head.data()), head.size()));
+  return SniffType(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(head.data()), head.size()));
 }
 
 std::string Padded(std::string head, size_t size = 600) {
@@ -21,9 +22,21 @@ TEST(FileTypeTest, RecognisesByContent) {
   EXPECT_EQ(Sniff(Padded("\x89PNG\r\n\x1a\n")).mime, "image/png");
   EXPECT_EQ(Sniff(Padded("GIF89a")).mime, "image/gif");
   EXPECT_EQ(Sniff(Padded(std::string("RIFF\x10\0\0\0WEBPVP8 ", 16))).mime, "image/webp");
-  EXPECT_EQ(Sniff(Padded(std::string("\0\0\0\x18" "ftypheic", 12))).mime, "image/heic");
-  EXPECT_EQ(Sniff(Padded(std::string("\0\0\0\x18" "ftypisom", 12))).mime, "video/mp4");
-  EXPECT_EQ(Sniff(Padded(std::string("\0\0\0\x14" "ftypqt  ", 12))).mime, "video/quicktime");
+  EXPECT_EQ(Sniff(Padded(std::string("\0\0\0\x18"
+                                     "ftypheic",
+                                     12)))
+                .mime,
+            "image/heic");
+  EXPECT_EQ(Sniff(Padded(std::string("\0\0\0\x18"
+                                     "ftypisom",
+                                     12)))
+                .mime,
+            "video/mp4");
+  EXPECT_EQ(Sniff(Padded(std::string("\0\0\0\x14"
+                                     "ftypqt  ",
+                                     12)))
+                .mime,
+            "video/quicktime");
   EXPECT_EQ(Sniff(Padded("PK\x03\x04")).mime, "application/zip");
   EXPECT_EQ(Sniff(Padded("\x1f\x8b\x08")).mime, "application/gzip");
   EXPECT_EQ(Sniff(Padded(std::string("SQLite format 3\0", 16))).mime, "application/vnd.sqlite3");

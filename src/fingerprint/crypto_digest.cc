@@ -58,8 +58,7 @@ void CryptoHasher::Update(std::span<const uint8_t> bytes) {
   if (bytes.empty()) return;
   CheckEvp(EVP_DigestUpdate(contexts_->md5.get(), bytes.data(), bytes.size()), "MD5 update");
   CheckEvp(EVP_DigestUpdate(contexts_->sha1.get(), bytes.data(), bytes.size()), "SHA-1 update");
-  CheckEvp(EVP_DigestUpdate(contexts_->sha256.get(), bytes.data(), bytes.size()),
-           "SHA-256 update");
+  CheckEvp(EVP_DigestUpdate(contexts_->sha256.get(), bytes.data(), bytes.size()), "SHA-256 update");
   bytes_ += bytes.size();
 }
 

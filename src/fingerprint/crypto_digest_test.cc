@@ -1,10 +1,10 @@
 #include "fingerprint/crypto_digest.h"
 
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <random>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "base/temp_dir.h"
 
@@ -56,7 +56,8 @@ TEST(CryptoDigestTest, ChunkingDoesNotMatter) {
 TEST(CryptoDigestTest, AgreesWithCoreutilsOnBoundarySizes) {
   TempDir dir;
   std::mt19937 rng(11);
-  for (size_t size : {size_t{0}, size_t{1}, size_t{4095}, size_t{4096}, size_t{4097}, size_t{10'000'000}}) {
+  for (size_t size :
+       {size_t{0}, size_t{1}, size_t{4095}, size_t{4096}, size_t{4097}, size_t{10'000'000}}) {
     std::string data(size, '\0');
     for (char& c : data) c = static_cast<char>(rng());
     std::string path = dir.Write("f" + std::to_string(size), data);

@@ -1,8 +1,7 @@
 #include "media/image_metadata.h"
 
-#include <exiv2/exiv2.hpp>
-
 #include <cmath>
+#include <exiv2/exiv2.hpp>
 #include <mutex>
 
 namespace tantalio {
@@ -102,8 +101,8 @@ Result<ImageMetadata> ReadImageMetadata(std::span<const uint8_t> bytes) {
     out.gps_longitude =
         GpsCoordinate(exif, "Exif.GPSInfo.GPSLongitude", "Exif.GPSInfo.GPSLongitudeRef", 'W');
     out.gps_altitude = GpsAltitude(exif);
-    out.software = FirstOf(ExifString(exif, "Exif.Image.Software"),
-                           XmpString(xmp, "Xmp.xmp.CreatorTool"));
+    out.software =
+        FirstOf(ExifString(exif, "Exif.Image.Software"), XmpString(xmp, "Xmp.xmp.CreatorTool"));
     auto orientation = exif.findKey(Exiv2::ExifKey("Exif.Image.Orientation"));
     if (orientation != exif.end()) {
       long value = orientation->toLong();

@@ -21,8 +21,8 @@ struct ImageMetadata {
   std::string camera_model;
   std::string body_serial;  // camera body serial number: ties photos to one camera
   std::string lens;
-  std::string datetime_original;  // as recorded: "YYYY:MM:DD HH:MM:SS"
-  std::string offset_time_original;  // e.g. "+02:00"; empty when not recorded
+  std::string datetime_original;        // as recorded: "YYYY:MM:DD HH:MM:SS"
+  std::string offset_time_original;     // e.g. "+02:00"; empty when not recorded
   std::optional<double> gps_latitude;   // decimal degrees, south negative
   std::optional<double> gps_longitude;  // decimal degrees, west negative
   std::optional<double> gps_altitude;   // metres, below sea level negative

@@ -69,10 +69,13 @@ TEST(ImageMetadataTest, NoExifIsEmptyButSized) {
 }
 
 TEST(ImageMetadataTest, GarbageIsAnErrorNotACrash) {
-  std::vector<uint8_t> garbage = {0xff, 0xd8, 0xff, 0xe1, 0x00, 0x10, 'E', 'x', 'i', 'f', 0, 0, 'I', 'I', 0x2a, 0};
+  std::vector<uint8_t> garbage = {0xff, 0xd8, 0xff, 0xe1, 0x00, 0x10, 'E',  'x',
+                                  'i',  'f',  0,    0,    'I',  'I',  0x2a, 0};
   auto m = ReadImageMetadata(garbage);
-  if (m.ok()) EXPECT_TRUE(m->Empty());
-  else EXPECT_NE(m.status().code(), StatusCode::kOk);
+  if (m.ok())
+    EXPECT_TRUE(m->Empty());
+  else
+    EXPECT_NE(m.status().code(), StatusCode::kOk);
   EXPECT_FALSE(ReadImageMetadata(std::vector<uint8_t>{}).ok());
   std::vector<uint8_t> text = {'h', 'e', 'l', 'l', 'o'};
   EXPECT_FALSE(ReadImageMetadata(text).ok());

@@ -21,7 +21,9 @@ RgbImage GeneratePattern(int width, int height, uint64_t seed) {
   };
   std::vector<Disc> discs(3 + rng() % 6);
   for (auto& d : discs) {
-    d = {unit(rng) * width, unit(rng) * height, (0.05 + 0.25 * unit(rng)) * std::min(width, height),
+    d = {unit(rng) * width,
+         unit(rng) * height,
+         (0.05 + 0.25 * unit(rng)) * std::min(width, height),
          {static_cast<uint8_t>(rng()), static_cast<uint8_t>(rng()), static_cast<uint8_t>(rng())}};
   }
   const double fx = 1 + unit(rng) * 6;
@@ -49,7 +51,8 @@ RgbImage GeneratePattern(int width, int height, uint64_t seed) {
 }
 
 Result<std::vector<uint8_t>> EncodeJpeg(const RgbImage& image, int quality) {
-  if (image.width <= 0 || image.height <= 0) return InvalidArgumentError("encode JPEG: empty image");
+  if (image.width <= 0 || image.height <= 0)
+    return InvalidArgumentError("encode JPEG: empty image");
   jpeg_compress_struct cinfo{};
   jpeg_error_mgr jerr{};
   cinfo.err = jpeg_std_error(&jerr);
@@ -124,7 +127,8 @@ Result<std::vector<uint8_t>> WithExif(const std::vector<uint8_t>& encoded,
     if (!exif.model.empty()) data["Exif.Image.Model"] = exif.model;
     if (!exif.software.empty()) data["Exif.Image.Software"] = exif.software;
     if (!exif.body_serial.empty()) data["Exif.Photo.BodySerialNumber"] = exif.body_serial;
-    if (!exif.datetime_original.empty()) data["Exif.Photo.DateTimeOriginal"] = exif.datetime_original;
+    if (!exif.datetime_original.empty())
+      data["Exif.Photo.DateTimeOriginal"] = exif.datetime_original;
     if (!exif.offset_time_original.empty()) {
       data["Exif.Photo.OffsetTimeOriginal"] = exif.offset_time_original;
     }
@@ -137,8 +141,8 @@ Result<std::vector<uint8_t>> WithExif(const std::vector<uint8_t>& encoded,
     }
     if (exif.gps_altitude) {
       data["Exif.GPSInfo.GPSAltitudeRef"] = static_cast<uint8_t>(*exif.gps_altitude < 0 ? 1 : 0);
-      data["Exif.GPSInfo.GPSAltitude"] =
-          Exiv2::URational(static_cast<uint32_t>(std::lround(std::fabs(*exif.gps_altitude) * 100)), 100);
+      data["Exif.GPSInfo.GPSAltitude"] = Exiv2::URational(
+          static_cast<uint32_t>(std::lround(std::fabs(*exif.gps_altitude) * 100)), 100);
     }
     image->writeMetadata();
     Exiv2::BasicIo& io = image->io();

@@ -18,7 +18,8 @@ Result<FileFingerprint> FingerprintFile(const std::string& path) {
   while (true) {
     TANTALIO_ASSIGN_OR_RETURN(size_t n, source->ReadAt(offset, buffer));
     if (n == 0) break;
-    if (offset == 0) out.mime = std::string(SniffType(std::span<const uint8_t>(buffer.data(), n)).mime);
+    if (offset == 0)
+      out.mime = std::string(SniffType(std::span<const uint8_t>(buffer.data(), n)).mime);
     hasher.Update(std::span<const uint8_t>(buffer.data(), n));
     offset += n;
   }

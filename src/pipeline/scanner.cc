@@ -27,8 +27,12 @@ class Monitor {
  public:
   Monitor(const std::atomic<bool>* cancel, std::atomic<bool>& stop, ProgressObserver* progress,
           const ProgressCounters& counters)
-      : cancel_(cancel), stop_(stop), progress_(progress), counters_(counters),
-        start_(Clock::now()), thread_([this] { Loop(); }) {}
+      : cancel_(cancel),
+        stop_(stop),
+        progress_(progress),
+        counters_(counters),
+        start_(Clock::now()),
+        thread_([this] { Loop(); }) {}
   ~Monitor() {
     {
       std::lock_guard lock(mutex_);
@@ -146,7 +150,8 @@ RunResult ProcessRoots(const std::vector<ResolvedRoot>& roots,
 // whatever is pending once a second, one transaction each.
 class BatchWriter {
  public:
-  BatchWriter(Store& store, int64_t device_id, int64_t scan_id, size_t batch_files, ScanSummary& summary)
+  BatchWriter(Store& store, int64_t device_id, int64_t scan_id, size_t batch_files,
+              ScanSummary& summary)
       : store_(store), batch_files_(batch_files), summary_(summary) {
     batch_.device_id = device_id;
     batch_.scan_id = scan_id;
@@ -194,9 +199,12 @@ class BatchWriter {
 std::string JsonEscape(std::string_view text) {
   std::string out;
   for (char c : EscapeForDisplay(text)) {
-    if (c == '"') out += "\\\"";
-    else if (c == '\\') out += "\\\\";
-    else out += c;
+    if (c == '"')
+      out += "\\\"";
+    else if (c == '\\')
+      out += "\\\\";
+    else
+      out += c;
   }
   return out;
 }
@@ -213,21 +221,24 @@ Result<std::vector<ResolvedRoot>> ResolveEvidenceRoots(const std::string& device
     std::error_code ec;
     fs::path absolute = fs::absolute(fs::path(p), ec).lexically_normal();
     if (ec || !fs::exists(fs::symlink_status(absolute, ec)) || ec) {
-      return InvalidArgumentError("evidence " + EscapeForDisplay(p) + ": no such file or directory");
+      return InvalidArgumentError("evidence " + EscapeForDisplay(p) +
+                                  ": no such file or directory");
     }
     std::string text = absolute.string();
     while (text.size() > 1 && text.back() == '/') text.pop_back();
     std::string name(BaseName(text));
     if (name.empty()) name = "root";
     if (!names.insert(name).second) {
-      return InvalidArgumentError("evidence " + EscapeForDisplay(p) + ": another evidence path is also named '" +
+      return InvalidArgumentError("evidence " + EscapeForDisplay(p) +
+                                  ": another evidence path is also named '" +
                                   EscapeForDisplay(name) + "'; scan them as separate devices");
     }
     out.push_back(ResolvedRoot{text, JoinPath(device_label, name)});
   }
   // One folder is the device itself: its contents sit right under the label
   // (phone1/DCIM/...). Several paths, or a file, keep their names.
-  if (out.size() == 1 && std::filesystem::is_directory(out[0].fs_path)) out[0].forensic_root = device_label;
+  if (out.size() == 1 && std::filesystem::is_directory(out[0].fs_path))
+    out[0].forensic_root = device_label;
   return out;
 }
 
@@ -237,7 +248,8 @@ Result<ScanSummary> Scan(Store& store, const CaseInfo& case_info, const std::str
   const auto start = Clock::now();
   TANTALIO_ASSIGN_OR_RETURN(DeviceInfo device, store.GetOrCreateDevice(case_info.id, device_label));
   for (const auto& root : roots) {
-    TANTALIO_RETURN_IF_ERROR(store.AddEvidenceRoot(device.id, EvidenceRoot{root.fs_path, root.forensic_root}));
+    TANTALIO_RETURN_IF_ERROR(
+        store.AddEvidenceRoot(device.id, EvidenceRoot{root.fs_path, root.forensic_root}));
   }
   TANTALIO_ASSIGN_OR_RETURN(auto completed, store.CompletedUnits(device.id));
   TANTALIO_ASSIGN_OR_RETURN(int64_t scan_id, store.BeginScan(device.id, options.tool_version));
@@ -263,11 +275,12 @@ Result<ScanSummary> Scan(Store& store, const CaseInfo& case_info, const std::str
   const char* state = !flushed.ok() ? "failed" : run.interrupted ? "interrupted" : "completed";
   ScanTotals totals{summary.files, summary.bytes, summary.errors, summary.skipped_units};
   Status finished = store.FinishScan(scan_id, state, totals);
-  Status audited = store.AppendAudit(AuditEvent{
-      options.actor, "scan.finish",
-      "{\"scan_id\":" + std::to_string(scan_id) + ",\"state\":\"" + state + "\",\"files\":" +
-          std::to_string(summary.files) + ",\"bytes\":" + std::to_string(summary.bytes) +
-          ",\"errors\":" + std::to_string(summary.errors) + "}"});
+  Status audited =
+      store.AppendAudit(AuditEvent{options.actor, "scan.finish",
+                                   "{\"scan_id\":" + std::to_string(scan_id) + ",\"state\":\"" +
+                                       state + "\",\"files\":" + std::to_string(summary.files) +
+                                       ",\"bytes\":" + std::to_string(summary.bytes) +
+                                       ",\"errors\":" + std::to_string(summary.errors) + "}"});
   TANTALIO_RETURN_IF_ERROR(flushed);
   TANTALIO_RETURN_IF_ERROR(finished);
   TANTALIO_RETURN_IF_ERROR(audited);
@@ -310,7 +323,8 @@ Result<VerifyReport> Verify(Store& store, const CaseInfo& case_info, const Devic
       }
     }
     for (auto& e : out.errors) {
-      if (stored_errors.count(e.forensic_path + '\0' + e.stage) == 0) report.errors.push_back(std::move(e));
+      if (stored_errors.count(e.forensic_path + '\0' + e.stage) == 0)
+        report.errors.push_back(std::move(e));
     }
     return Status::Ok();
   });
@@ -321,12 +335,13 @@ Result<VerifyReport> Verify(Store& store, const CaseInfo& case_info, const Devic
       if (seen.count(path) == 0) report.disappeared.push_back(path);
     }
   }
-  TANTALIO_RETURN_IF_ERROR(store.AppendAudit(AuditEvent{
-      options.actor, "verify",
-      "{\"case\":\"" + JsonEscape(case_info.name) + "\",\"device\":\"" + JsonEscape(device.label) +
-          "\",\"checked\":" + std::to_string(report.checked) + ",\"changed\":" +
-          std::to_string(report.changed.size()) + ",\"appeared\":" + std::to_string(report.appeared.size()) +
-          ",\"disappeared\":" + std::to_string(report.disappeared.size()) + "}"}));
+  TANTALIO_RETURN_IF_ERROR(store.AppendAudit(
+      AuditEvent{options.actor, "verify",
+                 "{\"case\":\"" + JsonEscape(case_info.name) + "\",\"device\":\"" +
+                     JsonEscape(device.label) + "\",\"checked\":" + std::to_string(report.checked) +
+                     ",\"changed\":" + std::to_string(report.changed.size()) +
+                     ",\"appeared\":" + std::to_string(report.appeared.size()) +
+                     ",\"disappeared\":" + std::to_string(report.disappeared.size()) + "}"}));
   return report;
 }
 

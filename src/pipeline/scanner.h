@@ -37,7 +37,7 @@ struct ScanSummary {
   uint64_t files = 0;          // file rows written now (entries included)
   uint64_t bytes = 0;          // evidence bytes read now
   uint64_t errors = 0;
-  CaseSummary device;          // the device's totals after the scan
+  CaseSummary device;  // the device's totals after the scan
   double seconds = 0;
   bool interrupted = false;
 };
@@ -71,7 +71,9 @@ struct VerifyReport {
   std::vector<std::string> appeared;
   std::vector<ErrorRecord> errors;  // read errors now (where the store had none)
   bool interrupted = false;
-  bool clean() const { return changed.empty() && disappeared.empty() && appeared.empty() && errors.empty(); }
+  bool clean() const {
+    return changed.empty() && disappeared.empty() && appeared.empty() && errors.empty();
+  }
 };
 
 // Re-reads every evidence root recorded for the device and compares.

@@ -22,9 +22,9 @@ struct Streamed {
   CryptoDigests digests;
   FileType type;
   uint64_t size = 0;
-  std::vector<uint8_t> image_bytes;              // kept for metadata, images only
-  std::unique_ptr<RandomAccessSource> archive;   // spooled nested archive
-  Status error;                                  // non-OK: digests are not valid
+  std::vector<uint8_t> image_bytes;             // kept for metadata, images only
+  std::unique_ptr<RandomAccessSource> archive;  // spooled nested archive
+  Status error;                                 // non-OK: digests are not valid
 };
 
 std::string ToString(ItemKind kind) { return std::string(ItemKindName(kind)); }
@@ -233,9 +233,9 @@ class UnitProcessor::Run {
     expanded_ += bytes;
     const ArchiveLimits& limits = options_.archive;
     if (expanded_ > limits.max_expanded_bytes) {
-      budget_error_ = ResourceExhaustedError(
-          "archive expansion stopped: more than " + std::to_string(limits.max_expanded_bytes) +
-          " bytes expanded from " + unit_.forensic_path);
+      budget_error_ = ResourceExhaustedError("archive expansion stopped: more than " +
+                                             std::to_string(limits.max_expanded_bytes) +
+                                             " bytes expanded from " + unit_.forensic_path);
     } else if (expanded_ > limits.ratio_floor_bytes &&
                expanded_ > limits.max_ratio * std::max<uint64_t>(archive_base_, 1)) {
       budget_error_ = ResourceExhaustedError(
@@ -277,7 +277,8 @@ class UnitProcessor::Run {
       for (int copy = 2; !seen.insert(name).second; ++copy) {
         name = entry.name + " (duplicate entry " + std::to_string(copy) + ")";
       }
-      FileRecord record = BaseRecord(JoinArchivePath(archive_path, name), ToString(entry.kind), depth + 1);
+      FileRecord record =
+          BaseRecord(JoinArchivePath(archive_path, name), ToString(entry.kind), depth + 1);
       record.mtime = entry.mtime;
       record.size = entry.size.value_or(0);
       if (name != entry.name) record.note = "an earlier entry has the same name";
@@ -296,7 +297,8 @@ class UnitProcessor::Run {
       if (entry.encrypted) {
         record.status = kStatusEncrypted;
         AddError(record.forensic_path, "archive",
-                 UnsupportedError("entry is encrypted: its content cannot be read without the password"));
+                 UnsupportedError(
+                     "entry is encrypted: its content cannot be read without the password"));
         AddFile(std::move(record));
         complete = false;
         continue;
@@ -310,8 +312,9 @@ class UnitProcessor::Run {
         continue;
       }
       if (IsArchive(s.type)) {
-        bool inner_ok = s.archive ? ExpandArchive(*s.archive, record.forensic_path, depth + 1)
-                                  : ExpandArchive(source, record.forensic_path, options_.archive.max_depth);
+        bool inner_ok =
+            s.archive ? ExpandArchive(*s.archive, record.forensic_path, depth + 1)
+                      : ExpandArchive(source, record.forensic_path, options_.archive.max_depth);
         if (!inner_ok) {
           record.status = kStatusPartial;
           complete = false;
@@ -332,8 +335,8 @@ class UnitProcessor::Run {
 
   void AddError(const std::string& path, std::string stage, const Status& status) {
     if (Cancelled()) return;
-    output_.errors.push_back(
-        ErrorRecord{path, std::move(stage), std::string(StatusCodeName(status.code())), status.message()});
+    output_.errors.push_back(ErrorRecord{
+        path, std::move(stage), std::string(StatusCodeName(status.code())), status.message()});
   }
 
   void Flush(bool unit_complete) {

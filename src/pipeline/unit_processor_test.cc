@@ -1,13 +1,12 @@
 #include "pipeline/unit_processor.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <map>
-
-#include <gtest/gtest.h>
 
 #include "base/temp_dir.h"
 #include "demo/demo_evidence.h"
@@ -54,7 +53,8 @@ bool HasError(const Processed& p, const std::string& needle) {
 
 TEST(UnitProcessorTest, PlainFileGetsDigestsTypeAndMismatch) {
   TempDir dir;
-  std::string path = dir.Write("photo.pdf", std::string("\xff\xd8\xff\xe0", 4) + std::string(100, 'x'));
+  std::string path =
+      dir.Write("photo.pdf", std::string("\xff\xd8\xff\xe0", 4) + std::string(100, 'x'));
   Processed p = ProcessFile(path, "dev/photo.pdf");
   ASSERT_EQ(p.files.size(), 1u);
   const FileRecord& f = p.files.at("dev/photo.pdf");
@@ -62,7 +62,9 @@ TEST(UnitProcessorTest, PlainFileGetsDigestsTypeAndMismatch) {
   EXPECT_EQ(f.mime, "image/jpeg");
   EXPECT_TRUE(f.extension_mismatch);
   EXPECT_EQ(f.size, 104u);
-  EXPECT_EQ(f.sha256, DigestBytes(Bytes(std::string("\xff\xd8\xff\xe0", 4) + std::string(100, 'x'))).Sha256Hex());
+  EXPECT_EQ(
+      f.sha256,
+      DigestBytes(Bytes(std::string("\xff\xd8\xff\xe0", 4) + std::string(100, 'x'))).Sha256Hex());
   EXPECT_EQ(p.completed, 1);
 }
 
@@ -116,7 +118,8 @@ TEST(UnitProcessorTest, EncryptedEntryIsRecordedNotDropped) {
 TEST(UnitProcessorTest, TruncatedZipKeepsTheFileAndRecordsTheError) {
   TempDir dir;
   std::vector<uint8_t> noise(20000);
-  for (size_t i = 0; i < noise.size(); ++i) noise[i] = static_cast<uint8_t>((i * 2654435761u) >> 13);
+  for (size_t i = 0; i < noise.size(); ++i)
+    noise[i] = static_cast<uint8_t>((i * 2654435761u) >> 13);
   auto zip = WriteArchive(DemoArchiveFormat::kZip, {{"a.bin", noise}, {"b.bin", noise}});
   ASSERT_TRUE(zip.ok());
   zip->resize(zip->size() * 2 / 3);
@@ -131,21 +134,24 @@ TEST(UnitProcessorTest, TruncatedZipKeepsTheFileAndRecordsTheError) {
 
 TEST(UnitProcessorTest, ZipBombIsStoppedWithAClearError) {
   TempDir dir;
-  auto zip = WriteArchive(DemoArchiveFormat::kZip, {{"zeros.bin", std::vector<uint8_t>(64 << 20, 0)}});
+  auto zip =
+      WriteArchive(DemoArchiveFormat::kZip, {{"zeros.bin", std::vector<uint8_t>(64 << 20, 0)}});
   ASSERT_TRUE(zip.ok());
   ASSERT_LT(zip->size(), 1u << 20);
   ProcessorOptions options;
   options.archive.ratio_floor_bytes = 16 << 20;  // the default (256 MiB) is the same check, later
   Processed p = ProcessFile(dir.Write("bomb.zip", Str(*zip)), "dev/bomb.zip", options);
-  EXPECT_TRUE(HasError(p, "archive bomb suspected")) << (p.errors.empty() ? "" : p.errors[0].message);
+  EXPECT_TRUE(HasError(p, "archive bomb suspected"))
+      << (p.errors.empty() ? "" : p.errors[0].message);
   EXPECT_EQ(p.files.at("dev/bomb.zip").status, kStatusPartial);
   EXPECT_EQ(p.files.at("dev/bomb.zip!/zeros.bin").status, kStatusError);
 }
 
 TEST(UnitProcessorTest, HostileEntryNamesAreRecordedNeverWritten) {
   TempDir dir;
-  auto zip = WriteArchive(DemoArchiveFormat::kZip,
-                          {{"../../etc/passwd", Bytes("x")}, {"/abs/path", Bytes("y")}, {"../escape.txt", Bytes("z")}});
+  auto zip = WriteArchive(
+      DemoArchiveFormat::kZip,
+      {{"../../etc/passwd", Bytes("x")}, {"/abs/path", Bytes("y")}, {"../escape.txt", Bytes("z")}});
   ASSERT_TRUE(zip.ok());
   std::string path = dir.Write("evil/h.zip", Str(*zip));
   Processed p = ProcessFile(path, "dev/h.zip");
@@ -153,13 +159,15 @@ TEST(UnitProcessorTest, HostileEntryNamesAreRecordedNeverWritten) {
   EXPECT_EQ(p.files.count("dev/h.zip!//abs/path"), 1u);
   EXPECT_FALSE(std::filesystem::exists(dir.Sub("escape.txt")));
   size_t entries = 0;
-  for (auto& e : std::filesystem::recursive_directory_iterator(dir.path())) entries += e.is_regular_file();
+  for (auto& e : std::filesystem::recursive_directory_iterator(dir.path()))
+    entries += e.is_regular_file();
   EXPECT_EQ(entries, 1u);  // only the archive itself
 }
 
 TEST(UnitProcessorTest, DuplicateEntryNamesAreAllKept) {
   TempDir dir;
-  auto zip = WriteArchive(DemoArchiveFormat::kZip, {{"same.txt", Bytes("one")}, {"same.txt", Bytes("two")}});
+  auto zip = WriteArchive(DemoArchiveFormat::kZip,
+                          {{"same.txt", Bytes("one")}, {"same.txt", Bytes("two")}});
   ASSERT_TRUE(zip.ok());
   Processed p = ProcessFile(dir.Write("d.zip", Str(*zip)), "dev/d.zip");
   EXPECT_EQ(p.files.count("dev/d.zip!/same.txt"), 1u);
@@ -191,7 +199,8 @@ TEST(FileFingerprintTest, FiveGigabyteSparseFileInConstantMemory) {
   ASSERT_TRUE(fp.ok()) << fp.status().ToString();
   EXPECT_EQ(fp->size, uint64_t{5} << 30);
   // SHA-256 of 5 GiB of zero bytes, from: head -c 5368709120 /dev/zero | sha256sum
-  EXPECT_EQ(fp->digests.Sha256Hex(), "7f06c62352aebd8125b2a1841e2b9e1ffcbed602f381c3dcb3200200e383d1d5");
+  EXPECT_EQ(fp->digests.Sha256Hex(),
+            "7f06c62352aebd8125b2a1841e2b9e1ffcbed602f381c3dcb3200200e383d1d5");
   EXPECT_LT(after.ru_maxrss - before.ru_maxrss, 64 * 1024) << "peak RSS grew by more than 64 MiB";
 }
 

@@ -16,7 +16,7 @@ struct CaseInfo {
   int64_t id = 0;
   std::string name;
   std::string agency;
-  std::string country;  // ISO 3166-1 alpha-2
+  std::string country;     // ISO 3166-1 alpha-2
   std::string created_at;  // UTC, ISO 8601
 };
 
@@ -45,8 +45,9 @@ struct ContentRecord {
 };
 
 // File status values, as stored.
-inline constexpr char kStatusOk[] = "ok";            // read and fingerprinted
-inline constexpr char kStatusPartial[] = "partial";  // fingerprinted, but its archive entries failed
+inline constexpr char kStatusOk[] = "ok";  // read and fingerprinted
+inline constexpr char kStatusPartial[] =
+    "partial";  // fingerprinted, but its archive entries failed
 inline constexpr char kStatusEncrypted[] = "encrypted";
 inline constexpr char kStatusError[] = "error";      // could not be read; see errors
 inline constexpr char kStatusLink[] = "link";        // a symlink, recorded, not followed
@@ -66,7 +67,7 @@ struct FileRecord {
   std::string mime;
   std::string extension;
   bool extension_mismatch = false;
-  int depth = 0;  // archive nesting depth: 0 on the file system
+  int depth = 0;       // archive nesting depth: 0 on the file system
   std::string sha256;  // empty when there is no content (links, errors)
   std::string note;
 };
@@ -83,8 +84,8 @@ struct MetadataRecord {
 
 struct ErrorRecord {
   std::string forensic_path;
-  std::string stage;    // "open", "read", "archive", "metadata", "walk", ...
-  std::string code;     // StatusCodeName
+  std::string stage;  // "open", "read", "archive", "metadata", "walk", ...
+  std::string code;   // StatusCodeName
   std::string message;
 };
 

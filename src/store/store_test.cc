@@ -2,9 +2,8 @@
 // SQLite; the PostgreSQL backend will be added to the parameter list.
 #include "store/store.h"
 
-#include <sqlite3.h>
-
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "base/temp_dir.h"
 
@@ -29,7 +28,8 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
   IngestBatch Batch(const std::string& path, const std::string& sha) {
     IngestBatch b;
     b.device_id = device_.id;
-    b.contents.push_back(ContentRecord{sha, "md5-" + sha, "sha1-" + sha, 10, "image/jpeg", "md5+sha1+sha256", 1});
+    b.contents.push_back(
+        ContentRecord{sha, "md5-" + sha, "sha1-" + sha, 10, "image/jpeg", "md5+sha1+sha256", 1});
     FileRecord f;
     f.forensic_path = path;
     f.unit_path = path;
@@ -45,7 +45,9 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
 
   uint64_t FileCount() {
     uint64_t n = 0;
-    EXPECT_TRUE(store_->ForEachFile(case_.id, std::nullopt, [&](const FileRow&) { return ++n, true; }).ok());
+    EXPECT_TRUE(
+        store_->ForEachFile(case_.id, std::nullopt, [&](const FileRow&) { return ++n, true; })
+            .ok());
     return n;
   }
 
@@ -121,24 +123,31 @@ TEST_P(StoreTest, PathsKeepTheirExactBytes) {
   const std::string odd = std::string("phone1/\xff\xfe\nname", 14);
   ASSERT_TRUE(store_->Apply(Batch(odd, std::string(64, 'd'))).ok());
   std::string seen;
-  ASSERT_TRUE(store_->ForEachFile(case_.id, device_.id, [&](const FileRow& r) {
-    seen = r.file.forensic_path;
-    return true;
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->ForEachFile(case_.id, device_.id,
+                                [&](const FileRow& r) {
+                                  seen = r.file.forensic_path;
+                                  return true;
+                                })
+                  .ok());
   EXPECT_EQ(seen, odd);
 }
 
 TEST_P(StoreTest, ErrorsAreRecordedOncePerPathAndStage) {
   IngestBatch b;
   b.device_id = device_.id;
-  b.errors.push_back(ErrorRecord{"phone1/locked.jpg", "open", "permission_denied", "open: Permission denied"});
+  b.errors.push_back(
+      ErrorRecord{"phone1/locked.jpg", "open", "permission_denied", "open: Permission denied"});
   ASSERT_TRUE(store_->Apply(b).ok());
   ASSERT_TRUE(store_->Apply(b).ok());
   std::vector<StoredError> errors;
-  ASSERT_TRUE(store_->ForEachError(case_.id, std::nullopt, [&](const StoredError& e) {
-    errors.push_back(e);
-    return true;
-  }).ok());
+  ASSERT_TRUE(store_
+                  ->ForEachError(case_.id, std::nullopt,
+                                 [&](const StoredError& e) {
+                                   errors.push_back(e);
+                                   return true;
+                                 })
+                  .ok());
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].device, "phone1");
   EXPECT_EQ(errors[0].error.stage, "open");
@@ -146,7 +155,8 @@ TEST_P(StoreTest, ErrorsAreRecordedOncePerPathAndStage) {
 
 TEST_P(StoreTest, AuditChainDetectsTampering) {
   ASSERT_TRUE(store_->AppendAudit(AuditEvent{"tester", "case.create", "{}"}).ok());
-  ASSERT_TRUE(store_->AppendAudit(AuditEvent{"tester", "scan.start", "{\"device\":\"phone1\"}"}).ok());
+  ASSERT_TRUE(
+      store_->AppendAudit(AuditEvent{"tester", "scan.start", "{\"device\":\"phone1\"}"}).ok());
   auto count = store_->VerifyAuditChain();
   ASSERT_TRUE(count.ok());
   EXPECT_EQ(*count, 2u);
@@ -154,9 +164,14 @@ TEST_P(StoreTest, AuditChainDetectsTampering) {
   // Tamper behind the store's back (the triggers stop plain UPDATEs).
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(dir_.Sub("case.db").c_str(), &db), SQLITE_OK);
-  EXPECT_NE(sqlite3_exec(db, "UPDATE audit_log SET actor='mallory' WHERE id=1", nullptr, nullptr, nullptr), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor='mallory' WHERE id=1",
-                         nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(db, "UPDATE audit_log SET actor='mallory' WHERE id=1", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(
+          db, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor='mallory' WHERE id=1",
+          nullptr, nullptr, nullptr),
+      SQLITE_OK);
   sqlite3_close(db);
   auto reopened = Store::Open(uri_);
   ASSERT_TRUE(reopened.ok());
@@ -169,7 +184,8 @@ TEST_P(StoreTest, RefusesASchemaFromTheFuture) {
   store_.reset();
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(dir_.Sub("case.db").c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "INSERT INTO schema_migrations VALUES(99, 'future', 'now')", nullptr, nullptr, nullptr),
+  ASSERT_EQ(sqlite3_exec(db, "INSERT INTO schema_migrations VALUES(99, 'future', 'now')", nullptr,
+                         nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
   auto reopened = Store::Open(uri_);

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <functional>
 #include <ctime>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -23,7 +23,8 @@ using sqlite::Transaction;
 std::string UtcNow() {
   auto now = std::chrono::system_clock::now();
   std::time_t t = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[40];
@@ -76,9 +77,9 @@ class SqliteStore : public Store {
     TANTALIO_RETURN_IF_ERROR(db_->Exec("PRAGMA cache_size=-65536"));
     TANTALIO_RETURN_IF_ERROR(db_->Exec("PRAGMA temp_store=MEMORY"));
     TANTALIO_RETURN_IF_ERROR(db_->Exec("PRAGMA mmap_size=268435456"));
-    TANTALIO_RETURN_IF_ERROR(db_->Exec(
-        "CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY,"
-        " description TEXT NOT NULL, applied_at TEXT NOT NULL)"));
+    TANTALIO_RETURN_IF_ERROR(
+        db_->Exec("CREATE TABLE IF NOT EXISTS schema_migrations(version INTEGER PRIMARY KEY,"
+                  " description TEXT NOT NULL, applied_at TEXT NOT NULL)"));
     TANTALIO_ASSIGN_OR_RETURN(int current, SchemaVersion());
     const auto migrations = sqlite::Migrations();
     if (current > migrations.back().version) {
@@ -91,9 +92,11 @@ class SqliteStore : public Store {
       Transaction tx(*db_);
       TANTALIO_RETURN_IF_ERROR(tx.status());
       Status applied = db_->Exec(m.sql);
-      if (!applied.ok()) return applied.WithContext("migrate store to version " + std::to_string(m.version));
+      if (!applied.ok())
+        return applied.WithContext("migrate store to version " + std::to_string(m.version));
       Statement record(*db_, "INSERT INTO schema_migrations VALUES(?,?,?)");
-      TANTALIO_RETURN_IF_ERROR(record.Bind(1, int64_t{m.version}).Bind(2, m.description).Bind(3, UtcNow()).Run());
+      TANTALIO_RETURN_IF_ERROR(
+          record.Bind(1, int64_t{m.version}).Bind(2, m.description).Bind(3, UtcNow()).Run());
       TANTALIO_RETURN_IF_ERROR(tx.Commit());
     }
     return Status::Ok();
@@ -110,7 +113,8 @@ class SqliteStore : public Store {
     CaseInfo out = info;
     out.created_at = UtcNow();
     Statement s(*db_, "INSERT INTO cases(name, agency, country, created_at) VALUES(?,?,?,?)");
-    Status st = s.Bind(1, out.name).Bind(2, out.agency).Bind(3, out.country).Bind(4, out.created_at).Run();
+    Status st =
+        s.Bind(1, out.name).Bind(2, out.agency).Bind(3, out.country).Bind(4, out.created_at).Run();
     if (st.code() == StatusCode::kAlreadyExists) {
       return AlreadyExistsError("create case: a case named '" + info.name + "' already exists");
     }
@@ -139,13 +143,15 @@ class SqliteStore : public Store {
 
   Result<DeviceInfo> GetOrCreateDevice(int64_t case_id, std::string_view label) override {
     if (label.empty()) return InvalidArgumentError("device label is empty");
-    Statement insert(*db_, "INSERT OR IGNORE INTO devices(case_id, label, created_at) VALUES(?,?,?)");
+    Statement insert(*db_,
+                     "INSERT OR IGNORE INTO devices(case_id, label, created_at) VALUES(?,?,?)");
     TANTALIO_RETURN_IF_ERROR(insert.Bind(1, case_id).Bind(2, label).Bind(3, UtcNow()).Run());
     return FindDevice(case_id, label);
   }
 
   Result<DeviceInfo> FindDevice(int64_t case_id, std::string_view label) override {
-    Statement s(*db_, "SELECT id, case_id, label, created_at FROM devices WHERE case_id = ? AND label = ?");
+    Statement s(
+        *db_, "SELECT id, case_id, label, created_at FROM devices WHERE case_id = ? AND label = ?");
     s.Bind(1, case_id).Bind(2, label);
     TANTALIO_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) return NotFoundError("the case has no device labelled '" + std::string(label) + "'");
@@ -153,7 +159,9 @@ class SqliteStore : public Store {
   }
 
   Result<std::vector<DeviceInfo>> ListDevices(int64_t case_id) override {
-    Statement s(*db_, "SELECT id, case_id, label, created_at FROM devices WHERE case_id = ? ORDER BY label");
+    Statement s(
+        *db_,
+        "SELECT id, case_id, label, created_at FROM devices WHERE case_id = ? ORDER BY label");
     s.Bind(1, case_id);
     std::vector<DeviceInfo> out;
     TANTALIO_RETURN_IF_ERROR(StepAll<DeviceInfo>(s, out, ReadDevice));
@@ -161,23 +169,33 @@ class SqliteStore : public Store {
   }
 
   Status AddEvidenceRoot(int64_t device_id, const EvidenceRoot& root) override {
-    Statement s(*db_,
-                "INSERT INTO evidence_roots(device_id, forensic_root, fs_path, added_at) VALUES(?,?,?,?)"
-                " ON CONFLICT(device_id, forensic_root) DO UPDATE SET fs_path = excluded.fs_path");
-    return s.Bind(1, device_id).BindBlob(2, root.forensic_root).BindBlob(3, root.fs_path).Bind(4, UtcNow()).Run();
+    Statement s(
+        *db_,
+        "INSERT INTO evidence_roots(device_id, forensic_root, fs_path, added_at) VALUES(?,?,?,?)"
+        " ON CONFLICT(device_id, forensic_root) DO UPDATE SET fs_path = excluded.fs_path");
+    return s.Bind(1, device_id)
+        .BindBlob(2, root.forensic_root)
+        .BindBlob(3, root.fs_path)
+        .Bind(4, UtcNow())
+        .Run();
   }
 
   Result<std::vector<EvidenceRoot>> EvidenceRoots(int64_t device_id) override {
-    Statement s(*db_, "SELECT fs_path, forensic_root FROM evidence_roots WHERE device_id = ? ORDER BY forensic_root");
+    Statement s(*db_,
+                "SELECT fs_path, forensic_root FROM evidence_roots WHERE device_id = ? ORDER BY "
+                "forensic_root");
     s.Bind(1, device_id);
     std::vector<EvidenceRoot> out;
-    TANTALIO_RETURN_IF_ERROR(StepAll<EvidenceRoot>(
-        s, out, [](const Statement& r) { return EvidenceRoot{r.Text(0), r.Text(1)}; }));
+    TANTALIO_RETURN_IF_ERROR(StepAll<EvidenceRoot>(s, out, [](const Statement& r) {
+      return EvidenceRoot{r.Text(0), r.Text(1)};
+    }));
     return out;
   }
 
   Result<int64_t> BeginScan(int64_t device_id, std::string_view tool_version) override {
-    Statement s(*db_, "INSERT INTO scans(device_id, tool_version, state, started_at) VALUES(?,?, 'running', ?)");
+    Statement s(
+        *db_,
+        "INSERT INTO scans(device_id, tool_version, state, started_at) VALUES(?,?, 'running', ?)");
     TANTALIO_RETURN_IF_ERROR(s.Bind(1, device_id).Bind(2, tool_version).Bind(3, UtcNow()).Run());
     return sqlite3_last_insert_rowid(db_->get());
   }
@@ -186,9 +204,14 @@ class SqliteStore : public Store {
     Statement s(*db_,
                 "UPDATE scans SET state = ?, finished_at = ?, files = ?, bytes = ?, errors = ?,"
                 " skipped_units = ? WHERE id = ?");
-    return s.Bind(1, state).Bind(2, UtcNow()).Bind(3, static_cast<int64_t>(totals.files))
-        .Bind(4, static_cast<int64_t>(totals.bytes)).Bind(5, static_cast<int64_t>(totals.errors))
-        .Bind(6, static_cast<int64_t>(totals.skipped_units)).Bind(7, scan_id).Run();
+    return s.Bind(1, state)
+        .Bind(2, UtcNow())
+        .Bind(3, static_cast<int64_t>(totals.files))
+        .Bind(4, static_cast<int64_t>(totals.bytes))
+        .Bind(5, static_cast<int64_t>(totals.errors))
+        .Bind(6, static_cast<int64_t>(totals.skipped_units))
+        .Bind(7, scan_id)
+        .Run();
   }
 
   Result<std::unordered_set<std::string>> CompletedUnits(int64_t device_id) override {
@@ -211,23 +234,26 @@ class SqliteStore : public Store {
     TANTALIO_RETURN_IF_ERROR(WriteFiles(batch));
     TANTALIO_RETURN_IF_ERROR(WriteMetadata(batch));
     TANTALIO_RETURN_IF_ERROR(WriteErrors(batch));
-    Statement unit(*db_, "INSERT OR IGNORE INTO completed_units(device_id, unit_path, scan_id) VALUES(?,?,?)");
+    Statement unit(
+        *db_, "INSERT OR IGNORE INTO completed_units(device_id, unit_path, scan_id) VALUES(?,?,?)");
     for (const auto& path : batch.completed_units) {
-      TANTALIO_RETURN_IF_ERROR(unit.Bind(1, batch.device_id).BindBlob(2, path).Bind(3, ScanId(batch)).Run());
+      TANTALIO_RETURN_IF_ERROR(
+          unit.Bind(1, batch.device_id).BindBlob(2, path).Bind(3, ScanId(batch)).Run());
     }
     return tx.Commit().WithContext("commit batch");
   }
 
   Status ForEachFile(int64_t case_id, std::optional<int64_t> device_id,
                      const std::function<bool(const FileRow&)>& visit) override {
-    Statement s(*db_,
-                "SELECT d.label, f.forensic_path, f.unit_path, f.kind, f.status, f.size, f.mtime, f.atime,"
-                " f.ctime, f.link_target, f.mime, f.extension, f.extension_mismatch, f.depth,"
-                " COALESCE(f.sha256, ''), f.note, COALESCE(c.md5, ''), COALESCE(c.sha1, '')"
-                " FROM files f JOIN devices d ON d.id = f.device_id"
-                " LEFT JOIN contents c ON c.sha256 = f.sha256"
-                " WHERE d.case_id = ?1 AND (?2 IS NULL OR d.id = ?2)"
-                " ORDER BY d.label, f.forensic_path");
+    Statement s(
+        *db_,
+        "SELECT d.label, f.forensic_path, f.unit_path, f.kind, f.status, f.size, f.mtime, f.atime,"
+        " f.ctime, f.link_target, f.mime, f.extension, f.extension_mismatch, f.depth,"
+        " COALESCE(f.sha256, ''), f.note, COALESCE(c.md5, ''), COALESCE(c.sha1, '')"
+        " FROM files f JOIN devices d ON d.id = f.device_id"
+        " LEFT JOIN contents c ON c.sha256 = f.sha256"
+        " WHERE d.case_id = ?1 AND (?2 IS NULL OR d.id = ?2)"
+        " ORDER BY d.label, f.forensic_path");
     s.Bind(1, case_id).Bind(2, device_id);
     while (true) {
       TANTALIO_ASSIGN_OR_RETURN(bool has_row, s.Step());
@@ -267,20 +293,23 @@ class SqliteStore : public Store {
     while (true) {
       TANTALIO_ASSIGN_OR_RETURN(bool has_row, s.Step());
       if (!has_row) return Status::Ok();
-      StoredError row{s.Text(0), ErrorRecord{s.Text(1), s.Text(2), s.Text(3), s.Text(4)}, s.Text(5)};
+      StoredError row{s.Text(0), ErrorRecord{s.Text(1), s.Text(2), s.Text(3), s.Text(4)},
+                      s.Text(5)};
       if (!visit(row)) return Status::Ok();
     }
   }
 
   Result<CaseSummary> SummarizeCase(int64_t case_id, std::optional<int64_t> device_id) override {
     CaseSummary out;
-    Statement s(*db_,
-                "SELECT (SELECT COUNT(*) FROM devices WHERE case_id = ?1 AND (?2 IS NULL OR id = ?2)),"
-                " COUNT(*), COALESCE(SUM(CASE WHEN f.sha256 IS NOT NULL THEN f.size END), 0),"
-                " COUNT(DISTINCT f.sha256),"
-                " SUM(f.extension_mismatch), SUM(f.status = 'encrypted'), SUM(f.status = 'link'),"
-                " SUM(f.status = 'special'), SUM(f.depth > 0)"
-                " FROM files f JOIN devices d ON d.id = f.device_id WHERE d.case_id = ?1 AND (?2 IS NULL OR d.id = ?2)");
+    Statement s(
+        *db_,
+        "SELECT (SELECT COUNT(*) FROM devices WHERE case_id = ?1 AND (?2 IS NULL OR id = ?2)),"
+        " COUNT(*), COALESCE(SUM(CASE WHEN f.sha256 IS NOT NULL THEN f.size END), 0),"
+        " COUNT(DISTINCT f.sha256),"
+        " SUM(f.extension_mismatch), SUM(f.status = 'encrypted'), SUM(f.status = 'link'),"
+        " SUM(f.status = 'special'), SUM(f.depth > 0)"
+        " FROM files f JOIN devices d ON d.id = f.device_id WHERE d.case_id = ?1 AND (?2 IS NULL "
+        "OR d.id = ?2)");
     s.Bind(1, case_id).Bind(2, device_id);
     TANTALIO_ASSIGN_OR_RETURN(bool row, s.Step());
     if (row) {
@@ -294,35 +323,46 @@ class SqliteStore : public Store {
       out.special = static_cast<uint64_t>(s.Int(7));
       out.inside_archives = static_cast<uint64_t>(s.Int(8));
     }
-    TANTALIO_ASSIGN_OR_RETURN(out.duplicate_files, Count(
-        "SELECT COUNT(*) FROM files f JOIN devices d ON d.id = f.device_id WHERE d.case_id = ?1"
-        " AND (?2 IS NULL OR d.id = ?2) AND f.sha256 IN (SELECT f2.sha256 FROM files f2 JOIN devices d2 ON d2.id = f2.device_id"
-        " WHERE d2.case_id = ?1 AND f2.sha256 IS NOT NULL GROUP BY f2.sha256 HAVING COUNT(*) > 1)",
-        case_id, device_id));
-    TANTALIO_ASSIGN_OR_RETURN(out.contents_on_several_devices, Count(
-        "SELECT COUNT(*) FROM (SELECT f.sha256 FROM files f JOIN devices d ON d.id = f.device_id"
-        " WHERE d.case_id = ?1 AND f.sha256 IS NOT NULL GROUP BY f.sha256"
-        " HAVING COUNT(DISTINCT f.device_id) > 1)", case_id, device_id));
-    TANTALIO_ASSIGN_OR_RETURN(out.errors, Count(
-        "SELECT COUNT(*) FROM errors e JOIN devices d ON d.id = e.device_id WHERE d.case_id = ?1"
-        " AND (?2 IS NULL OR d.id = ?2)",
-        case_id, device_id));
-    TANTALIO_ASSIGN_OR_RETURN(out.images_with_gps, Count(
-        "SELECT COUNT(DISTINCT m.sha256) FROM image_metadata m JOIN files f ON f.sha256 = m.sha256"
-        " JOIN devices d ON d.id = f.device_id WHERE d.case_id = ?1 AND (?2 IS NULL OR d.id = ?2)"
-        " AND m.gps_latitude IS NOT NULL",
-        case_id, device_id));
+    TANTALIO_ASSIGN_OR_RETURN(
+        out.duplicate_files,
+        Count(
+            "SELECT COUNT(*) FROM files f JOIN devices d ON d.id = f.device_id WHERE d.case_id = ?1"
+            " AND (?2 IS NULL OR d.id = ?2) AND f.sha256 IN (SELECT f2.sha256 FROM files f2 JOIN "
+            "devices d2 ON d2.id = f2.device_id"
+            " WHERE d2.case_id = ?1 AND f2.sha256 IS NOT NULL GROUP BY f2.sha256 HAVING COUNT(*) > "
+            "1)",
+            case_id, device_id));
+    TANTALIO_ASSIGN_OR_RETURN(
+        out.contents_on_several_devices,
+        Count("SELECT COUNT(*) FROM (SELECT f.sha256 FROM files f JOIN devices d ON d.id = "
+              "f.device_id"
+              " WHERE d.case_id = ?1 AND f.sha256 IS NOT NULL GROUP BY f.sha256"
+              " HAVING COUNT(DISTINCT f.device_id) > 1)",
+              case_id, device_id));
+    TANTALIO_ASSIGN_OR_RETURN(out.errors, Count("SELECT COUNT(*) FROM errors e JOIN devices d ON "
+                                                "d.id = e.device_id WHERE d.case_id = ?1"
+                                                " AND (?2 IS NULL OR d.id = ?2)",
+                                                case_id, device_id));
+    TANTALIO_ASSIGN_OR_RETURN(out.images_with_gps,
+                              Count("SELECT COUNT(DISTINCT m.sha256) FROM image_metadata m JOIN "
+                                    "files f ON f.sha256 = m.sha256"
+                                    " JOIN devices d ON d.id = f.device_id WHERE d.case_id = ?1 "
+                                    "AND (?2 IS NULL OR d.id = ?2)"
+                                    " AND m.gps_latitude IS NOT NULL",
+                                    case_id, device_id));
     return out;
   }
 
-  Result<std::vector<SharedContent>> ContentsOnSeveralDevices(int64_t case_id, size_t limit) override {
-    Statement s(*db_,
-                "SELECT f.sha256, c.mime, c.size, d.label, f.forensic_path FROM files f"
-                " JOIN devices d ON d.id = f.device_id JOIN contents c ON c.sha256 = f.sha256"
-                " WHERE d.case_id = ?1 AND f.sha256 IN (SELECT f2.sha256 FROM files f2"
-                "   JOIN devices d2 ON d2.id = f2.device_id WHERE d2.case_id = ?1 AND f2.sha256 IS NOT NULL"
-                "   GROUP BY f2.sha256 HAVING COUNT(DISTINCT f2.device_id) > 1)"
-                " ORDER BY f.sha256, d.label, f.forensic_path");
+  Result<std::vector<SharedContent>> ContentsOnSeveralDevices(int64_t case_id,
+                                                              size_t limit) override {
+    Statement s(
+        *db_,
+        "SELECT f.sha256, c.mime, c.size, d.label, f.forensic_path FROM files f"
+        " JOIN devices d ON d.id = f.device_id JOIN contents c ON c.sha256 = f.sha256"
+        " WHERE d.case_id = ?1 AND f.sha256 IN (SELECT f2.sha256 FROM files f2"
+        "   JOIN devices d2 ON d2.id = f2.device_id WHERE d2.case_id = ?1 AND f2.sha256 IS NOT NULL"
+        "   GROUP BY f2.sha256 HAVING COUNT(DISTINCT f2.device_id) > 1)"
+        " ORDER BY f.sha256, d.label, f.forensic_path");
     s.Bind(1, case_id);
     std::map<std::string, SharedContent> by_hash;
     while (true) {
@@ -350,7 +390,8 @@ class SqliteStore : public Store {
                 "SELECT m.camera_make, m.camera_model, m.body_serial, COUNT(DISTINCT m.sha256),"
                 " GROUP_CONCAT(DISTINCT d.label) FROM image_metadata m"
                 " JOIN files f ON f.sha256 = m.sha256 JOIN devices d ON d.id = f.device_id"
-                " WHERE d.case_id = ?1 AND (m.camera_make != '' OR m.camera_model != '' OR m.body_serial != '')"
+                " WHERE d.case_id = ?1 AND (m.camera_make != '' OR m.camera_model != '' OR "
+                "m.body_serial != '')"
                 " GROUP BY m.camera_make, m.camera_model, m.body_serial ORDER BY 4 DESC");
     s.Bind(1, case_id);
     std::vector<CameraRow> out;
@@ -369,12 +410,13 @@ class SqliteStore : public Store {
   }
 
   Result<std::vector<GpsRow>> GpsPositions(int64_t case_id, size_t limit) override {
-    Statement s(*db_,
-                "SELECT d.label, f.forensic_path, m.datetime_original, m.gps_latitude, m.gps_longitude"
-                " FROM image_metadata m JOIN files f ON f.sha256 = m.sha256"
-                " JOIN devices d ON d.id = f.device_id"
-                " WHERE d.case_id = ?1 AND m.gps_latitude IS NOT NULL AND m.gps_longitude IS NOT NULL"
-                " ORDER BY m.datetime_original, d.label, f.forensic_path LIMIT ?2");
+    Statement s(
+        *db_,
+        "SELECT d.label, f.forensic_path, m.datetime_original, m.gps_latitude, m.gps_longitude"
+        " FROM image_metadata m JOIN files f ON f.sha256 = m.sha256"
+        " JOIN devices d ON d.id = f.device_id"
+        " WHERE d.case_id = ?1 AND m.gps_latitude IS NOT NULL AND m.gps_longitude IS NOT NULL"
+        " ORDER BY m.datetime_original, d.label, f.forensic_path LIMIT ?2");
     s.Bind(1, case_id).Bind(2, static_cast<int64_t>(limit));
     std::vector<GpsRow> out;
     TANTALIO_RETURN_IF_ERROR(StepAll<GpsRow>(s, out, [](const Statement& r) {
@@ -390,14 +432,22 @@ class SqliteStore : public Store {
     TANTALIO_ASSIGN_OR_RETURN(bool has_last, last.Step());
     std::string prev = has_last ? last.Text(0) : std::string(64, '0');
     std::string at = UtcNow();
-    Statement s(*db_, "INSERT INTO audit_log(at, actor, action, details, prev_hash, hash) VALUES(?,?,?,?,?,?)");
-    TANTALIO_RETURN_IF_ERROR(s.Bind(1, at).Bind(2, event.actor).Bind(3, event.action).Bind(4, event.details)
-                                 .Bind(5, prev).Bind(6, AuditHash(prev, at, event)).Run());
+    Statement s(
+        *db_,
+        "INSERT INTO audit_log(at, actor, action, details, prev_hash, hash) VALUES(?,?,?,?,?,?)");
+    TANTALIO_RETURN_IF_ERROR(s.Bind(1, at)
+                                 .Bind(2, event.actor)
+                                 .Bind(3, event.action)
+                                 .Bind(4, event.details)
+                                 .Bind(5, prev)
+                                 .Bind(6, AuditHash(prev, at, event))
+                                 .Run());
     return tx.Commit();
   }
 
   Result<uint64_t> VerifyAuditChain() override {
-    Statement s(*db_, "SELECT id, at, actor, action, details, prev_hash, hash FROM audit_log ORDER BY id");
+    Statement s(
+        *db_, "SELECT id, at, actor, action, details, prev_hash, hash FROM audit_log ORDER BY id");
     std::string prev(64, '0');
     uint64_t count = 0;
     while (true) {
@@ -439,59 +489,98 @@ class SqliteStore : public Store {
                 "INSERT OR IGNORE INTO contents(sha256, md5, sha1, size, mime, digest_algorithm,"
                 " digest_version) VALUES(?,?,?,?,?,?,?)");
     for (const auto& c : batch.contents) {
-      TANTALIO_RETURN_IF_ERROR(s.Bind(1, c.sha256).Bind(2, c.md5).Bind(3, c.sha1)
-                                   .Bind(4, static_cast<int64_t>(c.size)).Bind(5, c.mime)
-                                   .Bind(6, c.digest_algorithm).Bind(7, int64_t{c.digest_version}).Run());
+      TANTALIO_RETURN_IF_ERROR(s.Bind(1, c.sha256)
+                                   .Bind(2, c.md5)
+                                   .Bind(3, c.sha1)
+                                   .Bind(4, static_cast<int64_t>(c.size))
+                                   .Bind(5, c.mime)
+                                   .Bind(6, c.digest_algorithm)
+                                   .Bind(7, int64_t{c.digest_version})
+                                   .Run());
     }
     return Status::Ok();
   }
 
   Status WriteFiles(const IngestBatch& batch) {
-    Statement s(*db_,
-                "INSERT OR IGNORE INTO files(device_id, forensic_path, unit_path, kind, status, size,"
-                " mtime, atime, ctime, link_target, mime, extension, extension_mismatch, depth, sha256,"
-                " note, scan_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    Statement s(
+        *db_,
+        "INSERT OR IGNORE INTO files(device_id, forensic_path, unit_path, kind, status, size,"
+        " mtime, atime, ctime, link_target, mime, extension, extension_mismatch, depth, sha256,"
+        " note, scan_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     for (const auto& f : batch.files) {
-      s.Bind(1, batch.device_id).BindBlob(2, f.forensic_path).BindBlob(3, f.unit_path).Bind(4, f.kind)
-          .Bind(5, f.status).Bind(6, static_cast<int64_t>(f.size)).Bind(7, f.mtime).Bind(8, f.atime)
-          .Bind(9, f.ctime).Bind(11, f.mime).Bind(12, f.extension)
-          .Bind(13, int64_t{f.extension_mismatch ? 1 : 0}).Bind(14, int64_t{f.depth})
-          .Bind(16, f.note).Bind(17, ScanId(batch));
-      if (f.link_target.empty()) s.BindNull(10); else s.BindBlob(10, f.link_target);
-      if (f.sha256.empty()) s.BindNull(15); else s.Bind(15, f.sha256);
+      s.Bind(1, batch.device_id)
+          .BindBlob(2, f.forensic_path)
+          .BindBlob(3, f.unit_path)
+          .Bind(4, f.kind)
+          .Bind(5, f.status)
+          .Bind(6, static_cast<int64_t>(f.size))
+          .Bind(7, f.mtime)
+          .Bind(8, f.atime)
+          .Bind(9, f.ctime)
+          .Bind(11, f.mime)
+          .Bind(12, f.extension)
+          .Bind(13, int64_t{f.extension_mismatch ? 1 : 0})
+          .Bind(14, int64_t{f.depth})
+          .Bind(16, f.note)
+          .Bind(17, ScanId(batch));
+      if (f.link_target.empty())
+        s.BindNull(10);
+      else
+        s.BindBlob(10, f.link_target);
+      if (f.sha256.empty())
+        s.BindNull(15);
+      else
+        s.Bind(15, f.sha256);
       TANTALIO_RETURN_IF_ERROR(s.Run());
     }
     return Status::Ok();
   }
 
   Status WriteMetadata(const IngestBatch& batch) {
-    Statement s(*db_,
-                "INSERT OR IGNORE INTO image_metadata(sha256, extractor, width, height, camera_make,"
-                " camera_model, body_serial, lens, datetime_original, offset_time_original, software,"
-                " gps_latitude, gps_longitude, gps_altitude, orientation)"
-                " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    Statement s(
+        *db_,
+        "INSERT OR IGNORE INTO image_metadata(sha256, extractor, width, height, camera_make,"
+        " camera_model, body_serial, lens, datetime_original, offset_time_original, software,"
+        " gps_latitude, gps_longitude, gps_altitude, orientation)"
+        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     for (const auto& m : batch.metadata) {
       std::optional<int64_t> orientation;
       if (m.orientation) orientation = *m.orientation;
-      TANTALIO_RETURN_IF_ERROR(
-          s.Bind(1, m.sha256).Bind(2, m.extractor).Bind(3, m.width).Bind(4, m.height)
-              .Bind(5, m.camera_make).Bind(6, m.camera_model).Bind(7, m.body_serial).Bind(8, m.lens)
-              .Bind(9, m.datetime_original).Bind(10, m.offset_time_original).Bind(11, m.software)
-              .Bind(12, m.gps_latitude).Bind(13, m.gps_longitude).Bind(14, m.gps_altitude)
-              .Bind(15, orientation).Run());
+      TANTALIO_RETURN_IF_ERROR(s.Bind(1, m.sha256)
+                                   .Bind(2, m.extractor)
+                                   .Bind(3, m.width)
+                                   .Bind(4, m.height)
+                                   .Bind(5, m.camera_make)
+                                   .Bind(6, m.camera_model)
+                                   .Bind(7, m.body_serial)
+                                   .Bind(8, m.lens)
+                                   .Bind(9, m.datetime_original)
+                                   .Bind(10, m.offset_time_original)
+                                   .Bind(11, m.software)
+                                   .Bind(12, m.gps_latitude)
+                                   .Bind(13, m.gps_longitude)
+                                   .Bind(14, m.gps_altitude)
+                                   .Bind(15, orientation)
+                                   .Run());
     }
     return Status::Ok();
   }
 
   Status WriteErrors(const IngestBatch& batch) {
-    Statement s(*db_,
-                "INSERT OR IGNORE INTO errors(device_id, forensic_path, stage, code, message, scan_id,"
-                " created_at) VALUES(?,?,?,?,?,?,?)");
+    Statement s(
+        *db_,
+        "INSERT OR IGNORE INTO errors(device_id, forensic_path, stage, code, message, scan_id,"
+        " created_at) VALUES(?,?,?,?,?,?,?)");
     const std::string now = UtcNow();
     for (const auto& e : batch.errors) {
-      TANTALIO_RETURN_IF_ERROR(s.Bind(1, batch.device_id).BindBlob(2, e.forensic_path).Bind(3, e.stage)
-                                   .Bind(4, e.code).Bind(5, e.message).Bind(6, ScanId(batch))
-                                   .Bind(7, now).Run());
+      TANTALIO_RETURN_IF_ERROR(s.Bind(1, batch.device_id)
+                                   .BindBlob(2, e.forensic_path)
+                                   .Bind(3, e.stage)
+                                   .Bind(4, e.code)
+                                   .Bind(5, e.message)
+                                   .Bind(6, ScanId(batch))
+                                   .Bind(7, now)
+                                   .Run());
     }
     return Status::Ok();
   }
