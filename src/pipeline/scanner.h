@@ -25,8 +25,11 @@ namespace tantalio {
 
 struct ScanOptions {
   ProcessorOptions processor;
-  int workers = 0;            // 0: one per core, at least 2
-  size_t batch_files = 2000;  // files per store transaction (at most)
+  int workers = 0;  // 0: one per core, at least 2
+  // Files per store transaction (at most). Large batches matter: random hash
+  // keys dirty index pages, and a page written once per batch is cheaper than
+  // once per file (bench/store: 1,000 -> 20,000 halves the cost per file).
+  size_t batch_files = 20000;
   std::string tool_version = "tantalio";
   std::string actor = "tantalio";  // who runs it, for the audit log
 };

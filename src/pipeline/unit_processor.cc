@@ -340,7 +340,7 @@ class UnitProcessor::Run {
   }
 
   void Flush(bool unit_complete) {
-    if (unit_complete) output_.completed_unit = unit_.forensic_path;
+    if (unit_complete) output_.completed_units.push_back(unit_.forensic_path);
     emit_(std::move(output_));
     output_ = UnitOutput{};
   }
@@ -355,6 +355,30 @@ class UnitProcessor::Run {
   uint64_t expanded_ = 0;
   Status budget_error_;
 };
+
+namespace {
+
+template <typename T>
+void MoveAppend(std::vector<T>& from, std::vector<T>& to) {
+  if (to.empty()) {
+    to = std::move(from);
+  } else {
+    std::move(from.begin(), from.end(), std::back_inserter(to));
+  }
+  from.clear();
+}
+
+}  // namespace
+
+void UnitOutput::MergeFrom(UnitOutput&& other) {
+  MoveAppend(other.contents, contents);
+  MoveAppend(other.files, files);
+  MoveAppend(other.metadata, metadata);
+  MoveAppend(other.errors, errors);
+  MoveAppend(other.completed_units, completed_units);
+  bytes_read += other.bytes_read;
+  other.bytes_read = 0;
+}
 
 UnitProcessor::UnitProcessor(ProcessorOptions options, const std::atomic<bool>* cancel)
     : options_(std::move(options)), cancel_(cancel), buffer_(kChunkBytes) {}

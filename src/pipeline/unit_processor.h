@@ -39,15 +39,22 @@ struct ProcessorOptions {
   size_t flush_records = 512;                        // emit a fragment every this many files
 };
 
-// A piece of a unit's output. The last piece of a unit carries
-// `completed_unit`; a unit interrupted by cancellation never does.
+// A piece of a unit's output, or several units' pieces merged. A unit's last
+// piece lists it in `completed_units`; a unit interrupted by cancellation
+// never appears there.
 struct UnitOutput {
   std::vector<ContentRecord> contents;
   std::vector<FileRecord> files;
   std::vector<MetadataRecord> metadata;
   std::vector<ErrorRecord> errors;
-  std::optional<std::string> completed_unit;
+  std::vector<std::string> completed_units;
   uint64_t bytes_read = 0;  // evidence bytes read for this piece (progress)
+
+  // Moves everything of `other` to the end of this output.
+  void MergeFrom(UnitOutput&& other);
+  // Records plus completed units: how much a writer will have to do.
+  size_t RecordCount() const { return files.size() + errors.size() + completed_units.size(); }
+  bool empty() const { return RecordCount() == 0 && contents.empty() && metadata.empty(); }
 };
 
 class UnitProcessor {
@@ -55,7 +62,7 @@ class UnitProcessor {
   using Emit = std::function<void(UnitOutput)>;
 
   // `cancel` (may be null) is polled between chunks; once set, the unit stops
-  // and its last piece has no completed_unit.
+  // and it never appears in completed_units.
   UnitProcessor(ProcessorOptions options, const std::atomic<bool>* cancel);
 
   // Processes `item`, calling `emit` one or more times. Thread-compatible:

@@ -39,7 +39,7 @@ Processed ProcessFile(const std::string& fs_path, const std::string& forensic_pa
     for (auto& f : o.files) out.files[f.forensic_path] = f;
     for (auto& e : o.errors) out.errors.push_back(e);
     for (auto& c : o.contents) out.contents.push_back(c);
-    if (o.completed_unit) ++out.completed;
+    out.completed += static_cast<int>(o.completed_units.size());
   });
   return out;
 }
