@@ -11,7 +11,7 @@ packages=(
   libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev libtiff-dev libheif-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libfaiss-dev
-  coreutils openssl util-linux hashdeep sqlite3 time bc python3
+  coreutils openssl util-linux hashdeep sqlite3 time bc python3 gzip
 )
 
 missing=()
