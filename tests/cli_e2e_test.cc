@@ -168,7 +168,7 @@ TEST_F(CliTest, ScanListsFilesWithHashesTypesAndOddNames) {
   ASSERT_EQ(csv.exit_code, 0);
   EXPECT_EQ(csv.out.substr(0, csv.out.find('\n')),
             "device,forensic_path,kind,size,mime,extension_mismatch,md5,sha1,sha256,status,mtime,"
-            "link_target");
+            "link_target,pdq,pdq_quality,pdq_low_quality");
   EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 9);
 
   // A second run has nothing left to do.
@@ -187,11 +187,11 @@ TEST_F(CliTest, HashPrintsCsvAndJsonWithoutAStore) {
   std::string header, first;
   std::getline(lines, header);
   std::getline(lines, first);
-  EXPECT_EQ(header, "path,size,mime,md5,sha1,sha256");
+  EXPECT_EQ(header, "path,size,mime,md5,sha1,sha256,pdq,pdq_quality");
   EXPECT_EQ(first, dir_.Sub("h") +
                        "/a.txt,3,text/plain,900150983cd24fb0d6963f7d28e17f72,"
                        "a9993e364706816aba3e25717850c26c9cd0d89d,"
-                       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+                       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad,,");
   RunResult json = Tantalio("hash --format json " + Quote(a));
   ASSERT_EQ(json.exit_code, 0);
   auto row = nlohmann::json::parse(json.out);
@@ -199,6 +199,67 @@ TEST_F(CliTest, HashPrintsCsvAndJsonWithoutAStore) {
   EXPECT_EQ(row["size"], 3);
   EXPECT_FALSE(fs::exists(Db())) << "hash must not create a store";
   EXPECT_EQ(Tantalio("hash " + Quote(dir_.Sub("missing"))).exit_code, 1);
+}
+
+// `tantalio hash` end to end (decoders + PDQ + output) against the 49
+// reference vectors: every orientation and the quality, bit for bit.
+TEST_F(CliTest, HashPdqMatchesTheReferenceVectors) {
+  const std::string shared = std::string(TANTALIO_SHARED_DIR) + "/pdq-vectors";
+  const std::string csv = shared + "/expected/pdq-core-fullres.csv";
+  if (!fs::exists(csv))
+    GTEST_SKIP() << "conformance data not found at " << csv << " (../shared is absent)";
+  std::ifstream in(csv);
+  std::vector<std::vector<std::string>> rows;
+  std::string args;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> fields;
+    std::stringstream ss(line);
+    for (std::string f; std::getline(ss, f, ',');) fields.push_back(f);
+    ASSERT_EQ(fields.size(), 12u) << line;
+    args += " " + Quote(shared + "/images/" + fields[0]);
+    rows.push_back(fields);
+  }
+  ASSERT_EQ(rows.size(), 49u);
+  RunResult r = Tantalio("hash --format json --pdq-orientations" + args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream lines(r.out);
+  const char* variants[] = {"pdq",       "pdq_rot90", "pdq_rot180",    "pdq_rot270",
+                            "pdq_flipx", "pdq_flipy", "pdq_flipplus1", "pdq_flipminus1"};
+  size_t i = 0;
+  for (std::string line; std::getline(lines, line); ++i) {
+    ASSERT_LT(i, rows.size());
+    auto json = nlohmann::json::parse(line);
+    SCOPED_TRACE(rows[i][0]);
+    EXPECT_EQ(json["pdq_quality"], std::stoi(rows[i][3]));
+    for (int v = 0; v < 8; ++v) EXPECT_EQ(json[variants[v]], rows[i][4 + v]) << variants[v];
+  }
+  EXPECT_EQ(i, rows.size());
+}
+
+TEST_F(CliTest, ScanStoresPdqForImages) {
+  CreateCase();
+  auto jpeg = EncodeJpeg(GeneratePattern(200, 150, 9), 85);
+  ASSERT_TRUE(jpeg.ok());
+  dir_.Write("ev/photo.jpg", std::string(jpeg->begin(), jpeg->end()));
+  dir_.Write("ev/flat.png", "");  // empty: no image to decode
+  auto flat = EncodePng(RgbImage{64, 64, std::vector<uint8_t>(64 * 64 * 3, 128)});
+  ASSERT_TRUE(flat.ok());
+  dir_.Write("ev/flat.png", std::string(flat->begin(), flat->end()));
+  dir_.Write("ev/broken.jpg", std::string(jpeg->begin(), jpeg->begin() + 20));
+  ASSERT_EQ(Tantalio("scan --case op --device d " + Quote(dir_.Sub("ev"))).exit_code, 0);
+  std::map<std::string, nlohmann::json> by_path;
+  for (auto& row : FilesJson()) by_path[row["forensic_path"]] = row;
+  RunResult hash = Tantalio("hash --format json " + Quote(dir_.Sub("ev/photo.jpg")));
+  auto expected = nlohmann::json::parse(hash.out);
+  EXPECT_EQ(by_path.at("d/photo.jpg")["pdq"], expected["pdq"]);
+  EXPECT_EQ(by_path.at("d/photo.jpg")["pdq_quality"], expected["pdq_quality"]);
+  EXPECT_EQ(by_path.at("d/photo.jpg")["pdq_low_quality"], false);
+  EXPECT_EQ(by_path.at("d/flat.png")["pdq_quality"], 0);
+  EXPECT_EQ(by_path.at("d/flat.png")["pdq_low_quality"], true);
+  EXPECT_TRUE(by_path.at("d/broken.jpg")["pdq"].is_null());
+  RunResult errors = Tantalio("errors --case op --format csv");
+  EXPECT_NE(errors.out.find("d/broken.jpg,decode,"), std::string::npos) << errors.out;
 }
 
 TEST_F(CliTest, VerifyReportsChangedAppearedAndDisappeared) {

@@ -1,6 +1,7 @@
 // tantalio files | errors | audit
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "fingerprint/pdq.h"
 
 namespace tantalio::cli {
 namespace {
@@ -44,16 +45,20 @@ void RegisterReportCommands(CLI::App& app, Context& context, Action& action) {
       CaseInfo case_info;
       std::optional<int64_t> device_id;
       TANTALIO_RETURN_IF_ERROR(ResolveScope(*store, *file_args, case_info, device_id));
-      TableWriter table(context.out, format,
-                        {"device", "forensic_path", "kind", "size", "mime", "extension_mismatch",
-                         "md5", "sha1", "sha256", "status", "mtime", "link_target"});
+      TableWriter table(
+          context.out, format,
+          {"device", "forensic_path", "kind", "size", "mime", "extension_mismatch", "md5", "sha1",
+           "sha256", "status", "mtime", "link_target", "pdq", "pdq_quality", "pdq_low_quality"});
       return store->ForEachFile(case_info.id, device_id, [&](const FileRow& row) {
         const FileRecord& f = row.file;
-        table.Row({Cell::Text(row.device), Cell::Text(f.forensic_path), Cell::Text(f.kind),
-                   Cell::Number(static_cast<long long>(f.size)), TextOrNull(f.mime),
-                   Cell::Bool(f.extension_mismatch), TextOrNull(row.md5), TextOrNull(row.sha1),
-                   TextOrNull(f.sha256), Cell::Text(f.status), OptionalNumber(f.mtime),
-                   TextOrNull(f.link_target)});
+        table.Row(
+            {Cell::Text(row.device), Cell::Text(f.forensic_path), Cell::Text(f.kind),
+             Cell::Number(static_cast<long long>(f.size)), TextOrNull(f.mime),
+             Cell::Bool(f.extension_mismatch), TextOrNull(row.md5), TextOrNull(row.sha1),
+             TextOrNull(f.sha256), Cell::Text(f.status), OptionalNumber(f.mtime),
+             TextOrNull(f.link_target), TextOrNull(row.pdq),
+             row.pdq_quality ? Cell::Number(*row.pdq_quality) : Cell::Null(),
+             row.pdq_quality ? Cell::Bool(*row.pdq_quality < kPdqMinGoodQuality) : Cell::Null()});
         return true;
       });
     };

@@ -182,6 +182,7 @@ class BatchWriter {
     Move(out.contents, batch_.contents);
     Move(out.files, batch_.files);
     Move(out.metadata, batch_.metadata);
+    Move(out.fingerprints, batch_.fingerprints);
     Move(out.errors, batch_.errors);
     Move(out.completed_units, batch_.completed_units);
     const bool due = Clock::now() - last_flush_ > std::chrono::seconds(2);
@@ -196,6 +197,7 @@ class BatchWriter {
     batch_.contents.clear();
     batch_.files.clear();
     batch_.metadata.clear();
+    batch_.fingerprints.clear();
     batch_.errors.clear();
     batch_.completed_units.clear();
     return status.WithContext("write scan results to the store");

@@ -8,6 +8,7 @@
 #include "evidence/byte_source.h"
 #include "evidence/file_type.h"
 #include "fingerprint/crypto_digest.h"
+#include "fingerprint/pdq.h"
 #include "media/image_metadata.h"
 
 namespace tantalio {
@@ -22,7 +23,8 @@ struct Streamed {
   CryptoDigests digests;
   FileType type;
   uint64_t size = 0;
-  std::vector<uint8_t> image_bytes;             // kept for metadata, images only
+  std::vector<uint8_t> image_bytes;  // kept for metadata and PDQ, images only
+  bool image_too_large = false;
   std::unique_ptr<RandomAccessSource> archive;  // spooled nested archive
   Status error;                                 // non-OK: digests are not valid
 };
@@ -34,8 +36,13 @@ std::string ToString(ItemKind kind) { return std::string(ItemKindName(kind)); }
 class UnitProcessor::Run {
  public:
   Run(const ProcessorOptions& options, const std::atomic<bool>* cancel, const DirectoryItem& unit,
-      const Emit& emit, std::vector<uint8_t>& buffer)
-      : options_(options), cancel_(cancel), unit_(unit), emit_(emit), buffer_(buffer) {}
+      const Emit& emit, std::vector<uint8_t>& buffer, ImageAnalyzer& images)
+      : options_(options),
+        cancel_(cancel),
+        unit_(unit),
+        emit_(emit),
+        buffer_(buffer),
+        images_(images) {}
 
   void Go() {
     FileRecord record = BaseRecord(unit_.forensic_path, ToString(unit_.kind), 0);
@@ -120,36 +127,52 @@ class UnitProcessor::Run {
     output_.contents.push_back(ContentRecord{record.sha256, s.digests.Md5Hex(), s.digests.Sha1Hex(),
                                              s.size, record.mime, kCryptoDigestAlgorithm,
                                              kCryptoDigestVersion});
-    if (!s.image_bytes.empty()) ExtractMetadata(record, s.image_bytes);
+    if (!s.image_bytes.empty()) AnalyzeImage(record, s.image_bytes);
+    if (s.image_too_large) {
+      AddError(record.forensic_path, "decode",
+               ResourceExhaustedError("image file larger than " +
+                                      std::to_string(options_.image_max_bytes) +
+                                      " bytes: hashed, but not decoded (no PDQ, no metadata)"));
+    }
     return true;
   }
 
-  void ExtractMetadata(const FileRecord& record, const std::vector<uint8_t>& bytes) {
-    auto metadata = ReadImageMetadata(bytes);
-    if (!metadata.ok()) {
-      if (metadata.status().code() == StatusCode::kCorrupt) {
-        AddError(record.forensic_path, "metadata", metadata.status());
-      }
-      return;
+  void AnalyzeImage(const FileRecord& record, const std::vector<uint8_t>& bytes) {
+    ImageAnalysis image = images_.Analyze(bytes);
+    for (const auto& [stage, status] : image.problems)
+      AddError(record.forensic_path, stage, status);
+    if (image.metadata) {
+      const ImageMetadata& m = *image.metadata;
+      MetadataRecord r;
+      r.sha256 = record.sha256;
+      r.extractor = MetadataExtractorName();
+      r.width = m.width;
+      r.height = m.height;
+      r.camera_make = m.camera_make;
+      r.camera_model = m.camera_model;
+      r.body_serial = m.body_serial;
+      r.lens = m.lens;
+      r.datetime_original = m.datetime_original;
+      r.offset_time_original = m.offset_time_original;
+      r.software = m.software;
+      r.gps_latitude = m.gps_latitude;
+      r.gps_longitude = m.gps_longitude;
+      r.gps_altitude = m.gps_altitude;
+      r.orientation = m.orientation;
+      output_.metadata.push_back(std::move(r));
     }
-    const ImageMetadata& m = *metadata;
-    MetadataRecord r;
-    r.sha256 = record.sha256;
-    r.extractor = MetadataExtractorName();
-    r.width = m.width;
-    r.height = m.height;
-    r.camera_make = m.camera_make;
-    r.camera_model = m.camera_model;
-    r.body_serial = m.body_serial;
-    r.lens = m.lens;
-    r.datetime_original = m.datetime_original;
-    r.offset_time_original = m.offset_time_original;
-    r.software = m.software;
-    r.gps_latitude = m.gps_latitude;
-    r.gps_longitude = m.gps_longitude;
-    r.gps_altitude = m.gps_altitude;
-    r.orientation = m.orientation;
-    output_.metadata.push_back(std::move(r));
+    if (image.pdq) {
+      FingerprintRecord f;
+      f.sha256 = record.sha256;
+      f.algorithm = kPdqAlgorithm;
+      f.version = kPdqVersion;
+      f.value = (*image.pdq)[PdqVariant::kOriginal].ToHex();
+      f.quality = image.pdq->quality;
+      f.partial = image.partial;
+      f.warning = image.warning;
+      f.producer = ImageAnalyzer::Producer();
+      output_.fingerprints.push_back(std::move(f));
+    }
   }
 
   // One pass over a stream: digests, type, and the bytes worth keeping.
@@ -168,8 +191,9 @@ class UnitProcessor::Run {
     };
     auto keep = [&](std::span<const uint8_t> bytes) -> Status {
       if (keep_image) {
-        if (s.image_bytes.size() + bytes.size() > options_.metadata_max_bytes) {
+        if (s.image_bytes.size() + bytes.size() > options_.image_max_bytes) {
           keep_image = false;
+          s.image_too_large = true;
           s.image_bytes = {};
         } else {
           s.image_bytes.insert(s.image_bytes.end(), bytes.begin(), bytes.end());
@@ -350,6 +374,7 @@ class UnitProcessor::Run {
   const DirectoryItem& unit_;
   const Emit& emit_;
   std::vector<uint8_t>& buffer_;
+  ImageAnalyzer& images_;
   UnitOutput output_;
   uint64_t archive_base_ = 0;
   uint64_t expanded_ = 0;
@@ -374,6 +399,7 @@ void UnitOutput::MergeFrom(UnitOutput&& other) {
   MoveAppend(other.contents, contents);
   MoveAppend(other.files, files);
   MoveAppend(other.metadata, metadata);
+  MoveAppend(other.fingerprints, fingerprints);
   MoveAppend(other.errors, errors);
   MoveAppend(other.completed_units, completed_units);
   bytes_read += other.bytes_read;
@@ -381,10 +407,13 @@ void UnitOutput::MergeFrom(UnitOutput&& other) {
 }
 
 UnitProcessor::UnitProcessor(ProcessorOptions options, const std::atomic<bool>* cancel)
-    : options_(std::move(options)), cancel_(cancel), buffer_(kChunkBytes) {}
+    : options_(std::move(options)),
+      cancel_(cancel),
+      buffer_(kChunkBytes),
+      images_(std::make_unique<ImageAnalyzer>()) {}
 
 void UnitProcessor::Process(const DirectoryItem& item, const Emit& emit) {
-  Run(options_, cancel_, item, emit, buffer_).Go();
+  Run(options_, cancel_, item, emit, buffer_, *images_).Go();
 }
 
 }  // namespace tantalio

@@ -13,11 +13,13 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "evidence/directory_cursor.h"
+#include "pipeline/image_analysis.h"
 #include "store/records.h"
 
 namespace tantalio {
@@ -34,9 +36,11 @@ struct ArchiveLimits {
 
 struct ProcessorOptions {
   ArchiveLimits archive;
-  uint64_t metadata_max_bytes = uint64_t{64} << 20;  // images larger are hashed, not parsed
-  size_t spool_memory_bytes = size_t{16} << 20;      // nested archives above spill to a temp file
-  size_t flush_records = 512;                        // emit a fragment every this many files
+  // Images up to this size are kept in memory for metadata and PDQ; larger
+  // ones are hashed and get an error row saying they were not decoded.
+  uint64_t image_max_bytes = uint64_t{128} << 20;
+  size_t spool_memory_bytes = size_t{16} << 20;  // nested archives above spill to a temp file
+  size_t flush_records = 512;                    // emit a fragment every this many files
 };
 
 // A piece of a unit's output, or several units' pieces merged. A unit's last
@@ -46,6 +50,7 @@ struct UnitOutput {
   std::vector<ContentRecord> contents;
   std::vector<FileRecord> files;
   std::vector<MetadataRecord> metadata;
+  std::vector<FingerprintRecord> fingerprints;
   std::vector<ErrorRecord> errors;
   std::vector<std::string> completed_units;
   uint64_t bytes_read = 0;  // evidence bytes read for this piece (progress)
@@ -54,7 +59,9 @@ struct UnitOutput {
   void MergeFrom(UnitOutput&& other);
   // Records plus completed units: how much a writer will have to do.
   size_t RecordCount() const { return files.size() + errors.size() + completed_units.size(); }
-  bool empty() const { return RecordCount() == 0 && contents.empty() && metadata.empty(); }
+  bool empty() const {
+    return RecordCount() == 0 && contents.empty() && metadata.empty() && fingerprints.empty();
+  }
 };
 
 class UnitProcessor {
@@ -74,6 +81,7 @@ class UnitProcessor {
   ProcessorOptions options_;
   const std::atomic<bool>* cancel_;
   std::vector<uint8_t> buffer_;  // the read buffer, reused for every unit
+  std::unique_ptr<ImageAnalyzer> images_;
 };
 
 }  // namespace tantalio

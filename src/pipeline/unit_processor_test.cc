@@ -193,7 +193,7 @@ TEST(FileFingerprintTest, FiveGigabyteSparseFileInConstantMemory) {
   ::close(fd);
   rusage before{};
   ::getrusage(RUSAGE_SELF, &before);
-  auto fp = FingerprintFile(path);
+  auto fp = FingerprintFile(path, nullptr);
   rusage after{};
   ::getrusage(RUSAGE_SELF, &after);
   ASSERT_TRUE(fp.ok()) << fp.status().ToString();

@@ -82,6 +82,20 @@ struct MetadataRecord {
   std::optional<int> orientation;
 };
 
+// A perceptual fingerprint of a content (PDQ today; vPDQ frames later carry
+// timestamp_ms >= 0).
+struct FingerprintRecord {
+  std::string sha256;
+  std::string algorithm;  // e.g. "pdq"
+  int version = 0;
+  int64_t timestamp_ms = -1;  // -1 for a still image
+  std::string value;          // hex
+  std::optional<int> quality;
+  bool partial = false;  // computed from an image that decoded only in part
+  std::string warning;   // the decoder's warning when partial
+  std::string producer;  // decoder versions that produced the pixels
+};
+
 struct ErrorRecord {
   std::string forensic_path;
   std::string stage;  // "open", "read", "archive", "metadata", "walk", ...
@@ -96,13 +110,14 @@ struct IngestBatch {
   std::vector<ContentRecord> contents;
   std::vector<FileRecord> files;
   std::vector<MetadataRecord> metadata;
+  std::vector<FingerprintRecord> fingerprints;
   std::vector<ErrorRecord> errors;
   // Top-level evidence items finished by this batch: a re-run skips them.
   std::vector<std::string> completed_units;
 
   bool empty() const {
-    return contents.empty() && files.empty() && metadata.empty() && errors.empty() &&
-           completed_units.empty();
+    return contents.empty() && files.empty() && metadata.empty() && fingerprints.empty() &&
+           errors.empty() && completed_units.empty();
   }
 };
 
@@ -118,6 +133,8 @@ struct FileRow {
   std::string device;
   FileRecord file;
   std::string md5, sha1;
+  std::string pdq;  // hex; empty when the content has no PDQ hash
+  std::optional<int> pdq_quality;
 };
 
 struct StoredError {

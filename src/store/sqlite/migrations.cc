@@ -110,8 +110,18 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 )sql";
 
+// Perceptual hashes remember whether their image decoded only in part, and
+// which decoders produced the pixels; matching looks them up by value.
+constexpr std::string_view kV2 = R"sql(
+ALTER TABLE fingerprints ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE fingerprints ADD COLUMN warning TEXT NOT NULL DEFAULT '';
+ALTER TABLE fingerprints ADD COLUMN producer TEXT NOT NULL DEFAULT '';
+CREATE INDEX fingerprints_by_value ON fingerprints(algorithm, value);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "cases, devices, files, contents, metadata, fingerprints, errors, audit", kV1},
+    {2, "fingerprints: partial flag, decoder warning and producer; index by value", kV2},
 };
 
 }  // namespace

@@ -234,6 +234,7 @@ class SqliteStore : public Store {
     TANTALIO_RETURN_IF_ERROR(WriteContents(batch));
     TANTALIO_RETURN_IF_ERROR(WriteFiles(batch));
     TANTALIO_RETURN_IF_ERROR(WriteMetadata(batch));
+    TANTALIO_RETURN_IF_ERROR(WriteFingerprints(batch));
     TANTALIO_RETURN_IF_ERROR(WriteErrors(batch));
     Statement unit(
         *db_, "INSERT OR IGNORE INTO completed_units(device_id, unit_path, scan_id) VALUES(?,?,?)");
@@ -250,9 +251,12 @@ class SqliteStore : public Store {
         *db_,
         "SELECT d.label, f.forensic_path, f.unit_path, f.kind, f.status, f.size, f.mtime, f.atime,"
         " f.ctime, f.link_target, f.mime, f.extension, f.extension_mismatch, f.depth,"
-        " COALESCE(f.sha256, ''), f.note, COALESCE(c.md5, ''), COALESCE(c.sha1, '')"
+        " COALESCE(f.sha256, ''), f.note, COALESCE(c.md5, ''), COALESCE(c.sha1, ''),"
+        " COALESCE(p.value, ''), p.quality"
         " FROM files f JOIN devices d ON d.id = f.device_id"
         " LEFT JOIN contents c ON c.sha256 = f.sha256"
+        " LEFT JOIN fingerprints p ON p.sha256 = f.sha256 AND p.algorithm = 'pdq'"
+        "   AND p.timestamp_ms = -1"
         " WHERE d.case_id = ?1 AND (?2 IS NULL OR d.id = ?2)"
         " ORDER BY d.label, f.forensic_path");
     s.Bind(1, case_id).Bind(2, device_id);
@@ -279,6 +283,8 @@ class SqliteStore : public Store {
       f.note = s.Text(15);
       row.md5 = s.Text(16);
       row.sha1 = s.Text(17);
+      row.pdq = s.Text(18);
+      if (!s.IsNull(19)) row.pdq_quality = static_cast<int>(s.Int(19));
       if (!visit(row)) return Status::Ok();
     }
   }
@@ -555,6 +561,28 @@ class SqliteStore : public Store {
                                    .Bind(13, m.gps_longitude)
                                    .Bind(14, m.gps_altitude)
                                    .Bind(15, orientation)
+                                   .Run());
+    }
+    return Status::Ok();
+  }
+
+  Status WriteFingerprints(const IngestBatch& batch) {
+    Statement s(
+        *db_,
+        "INSERT OR IGNORE INTO fingerprints(sha256, algorithm, version, timestamp_ms, value,"
+        " quality, partial, warning, producer) VALUES(?,?,?,?,?,?,?,?,?)");
+    for (const auto& f : batch.fingerprints) {
+      std::optional<int64_t> quality;
+      if (f.quality) quality = *f.quality;
+      TANTALIO_RETURN_IF_ERROR(s.Bind(1, f.sha256)
+                                   .Bind(2, f.algorithm)
+                                   .Bind(3, int64_t{f.version})
+                                   .Bind(4, f.timestamp_ms)
+                                   .Bind(5, f.value)
+                                   .Bind(6, quality)
+                                   .Bind(7, int64_t{f.partial ? 1 : 0})
+                                   .Bind(8, f.warning)
+                                   .Bind(9, f.producer)
                                    .Run());
     }
     return Status::Ok();
