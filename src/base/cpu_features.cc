@@ -11,11 +11,12 @@ std::atomic<int> g_cap{-1};  // -1: no ScopedSimdLevel active
 
 SimdLevel EnvironmentCap() {
   const char* value = std::getenv("TANTALIO_SIMD");
-  if (value == nullptr) return SimdLevel::kAvx512;
+  if (value == nullptr) return SimdLevel::kAvx512Popcnt;
   std::string v(value);
   if (v == "scalar") return SimdLevel::kScalar;
   if (v == "avx2") return SimdLevel::kAvx2;
-  return SimdLevel::kAvx512;
+  if (v == "avx512") return SimdLevel::kAvx512;
+  return SimdLevel::kAvx512Popcnt;
 }
 
 SimdLevel Min(SimdLevel a, SimdLevel b) {
@@ -32,6 +33,8 @@ std::string_view SimdLevelName(SimdLevel level) {
       return "avx2";
     case SimdLevel::kAvx512:
       return "avx512";
+    case SimdLevel::kAvx512Popcnt:
+      return "avx512popcnt";
   }
   return "unknown";
 }
@@ -39,10 +42,11 @@ std::string_view SimdLevelName(SimdLevel level) {
 SimdLevel DetectedSimdLevel() {
   static const SimdLevel detected = [] {
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-        __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vpopcntdq")) {
-      return SimdLevel::kAvx512;
-    }
+    const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                        __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
+                        __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+    if (avx512 && __builtin_cpu_supports("avx512vpopcntdq")) return SimdLevel::kAvx512Popcnt;
+    if (avx512) return SimdLevel::kAvx512;
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
         __builtin_cpu_supports("popcnt")) {
       return SimdLevel::kAvx2;

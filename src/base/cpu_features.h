@@ -10,10 +10,12 @@
 
 namespace tantalio {
 
+// Ordered: each level includes everything below it.
 enum class SimdLevel {
   kScalar = 0,
-  kAvx2 = 1,
-  kAvx512 = 2,  // AVX-512 F, BW, VL and VPOPCNTDQ
+  kAvx2 = 1,          // AVX2, FMA, POPCNT
+  kAvx512 = 2,        // AVX-512 F, BW, VL, DQ (Skylake-SP and later)
+  kAvx512Popcnt = 3,  // kAvx512 plus VPOPCNTDQ (Ice Lake, Zen 4 and later)
 };
 
 std::string_view SimdLevelName(SimdLevel level);
@@ -22,7 +24,7 @@ std::string_view SimdLevelName(SimdLevel level);
 SimdLevel DetectedSimdLevel();
 
 // The level kernels should use now: the detected one, lowered by the
-// environment variable TANTALIO_SIMD=scalar|avx2|avx512 or by a live
+// environment variable TANTALIO_SIMD=scalar|avx2|avx512|avx512popcnt or by a live
 // ScopedSimdLevel. Never higher than DetectedSimdLevel(). Thread-safe.
 SimdLevel ActiveSimdLevel();
 

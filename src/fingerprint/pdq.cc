@@ -80,24 +80,6 @@ int Quality(const float* a) {
   return std::min(100, sum / 90);
 }
 
-bool CpuHasPdqAvx512() {
-  static const bool has = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("avx512f") &&
-           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-           __builtin_cpu_supports("avx512dq");
-  }();
-  return has;
-}
-
-bool EnvironmentCapsBelowAvx512() {
-  static const bool capped = [] {
-    const char* v = std::getenv("TANTALIO_SIMD");
-    return v != nullptr && (std::string(v) == "scalar" || std::string(v) == "avx2");
-  }();
-  return capped;
-}
-
 }  // namespace
 
 // --- PdqHash -----------------------------------------------------------------
@@ -230,26 +212,9 @@ PdqDctBlock PdqTransformDct(const PdqDctBlock& a, PdqVariant variant) {
 
 // --- SIMD level ------------------------------------------------------------------
 
-bool PdqSupportsSimdLevel(SimdLevel level) {
-  switch (level) {
-    case SimdLevel::kScalar:
-      return true;
-    case SimdLevel::kAvx2:
-      return DetectedSimdLevel() >= SimdLevel::kAvx2 || CpuHasPdqAvx512();
-    case SimdLevel::kAvx512:
-      return CpuHasPdqAvx512();
-  }
-  return false;
-}
+bool PdqSupportsSimdLevel(SimdLevel level) { return level <= DetectedSimdLevel(); }
 
-SimdLevel PdqDefaultSimdLevel() {
-  const SimdLevel active = ActiveSimdLevel();
-  if (active == SimdLevel::kAvx2 && DetectedSimdLevel() == SimdLevel::kAvx2 && CpuHasPdqAvx512() &&
-      !EnvironmentCapsBelowAvx512()) {
-    return SimdLevel::kAvx512;
-  }
-  return active;
-}
+SimdLevel PdqDefaultSimdLevel() { return ActiveSimdLevel(); }
 
 // --- PdqHasher -------------------------------------------------------------------
 
@@ -310,6 +275,7 @@ Status PdqHasher::ComputeGrid(const PdqImageView& image, float* grid, bool* too_
   const pdq_internal::KernelInput in{image.pixels, image.width, image.height, image.channels,
                                      stride};
   switch (level) {
+    case SimdLevel::kAvx512Popcnt:  // PDQ needs no popcount: the same kernel
     case SimdLevel::kAvx512:
       pdq_internal::BlurDecimateAvx512(in, *scratch_, grid);
       break;

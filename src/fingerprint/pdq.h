@@ -99,13 +99,10 @@ struct PdqImageView {
 // step, row i = vertical frequency i + 1. Exposed for tests and TMK/PDQF.
 using PdqDctBlock = std::array<float, 256>;
 
-// True when this CPU can run PDQ's kernels at `level`. PDQ's AVX-512 path
-// needs only AVX-512 F/BW/VL/DQ (not VPOPCNTDQ), so it may be available where
-// base's DetectedSimdLevel() says kAvx2.
+// True when this CPU can run PDQ's kernels at `level` (kAvx512Popcnt runs
+// the AVX-512 kernel: PDQ needs no popcount).
 bool PdqSupportsSimdLevel(SimdLevel level);
-// The level PDQ uses when none is forced: ActiveSimdLevel(), raised to
-// kAvx512 when base detected only kAvx2 for lack of VPOPCNTDQ, nothing caps
-// the level below it and the CPU has PDQ's AVX-512 subset.
+// The level PDQ uses when none is forced: ActiveSimdLevel().
 SimdLevel PdqDefaultSimdLevel();
 
 // Computes PDQ hashes. Holds scratch buffers so that repeated calls do not

@@ -378,21 +378,13 @@ bool HammingKernelSupported(HammingKernel kernel) {
 HammingKernel ActiveHammingKernel() {
   const int forced = g_forced_kernel.load(std::memory_order_relaxed);
   if (forced >= 0) return static_cast<HammingKernel>(forced);
-  const SimdLevel active = ActiveSimdLevel();
-  switch (active) {
-    case SimdLevel::kAvx512:
+  switch (ActiveSimdLevel()) {
+    case SimdLevel::kAvx512Popcnt:
       return HammingKernel::kAvx512Vpopcnt;
-    case SimdLevel::kAvx2: {
-      static const bool env_capped = [] {
-        const char* v = std::getenv("TANTALIO_SIMD");
-        return v != nullptr && (std::string(v) == "avx2" || std::string(v) == "scalar");
-      }();
-      if (!env_capped && active == DetectedSimdLevel() &&
-          HammingKernelSupported(HammingKernel::kAvx512Bw)) {
-        return HammingKernel::kAvx512Bw;
-      }
+    case SimdLevel::kAvx512:
+      return HammingKernel::kAvx512Bw;
+    case SimdLevel::kAvx2:
       return HammingKernel::kAvx2;
-    }
     case SimdLevel::kScalar:
       break;
   }

@@ -36,10 +36,9 @@ std::string_view HammingKernelName(HammingKernel kernel);
 // Whether this CPU can run `kernel`.
 bool HammingKernelSupported(HammingKernel kernel);
 
-// The kernel for the current ActiveSimdLevel(): kAvx512 -> VPOPCNTDQ; kAvx2 ->
-// AVX-512 BW when the CPU has it and the level is not capped below what was
-// detected (base's SimdLevel has no rung for AVX-512 without VPOPCNTDQ),
-// else AVX2; kScalar -> scalar. A live ScopedHammingKernel overrides this.
+// The kernel for the current ActiveSimdLevel(): kAvx512Popcnt -> VPOPCNTDQ;
+// kAvx512 -> AVX-512 BW; kAvx2 -> AVX2; kScalar -> scalar. A live
+// ScopedHammingKernel overrides this.
 HammingKernel ActiveHammingKernel();
 
 // Forces ActiveHammingKernel() for its lifetime (tests, benchmarks). The
