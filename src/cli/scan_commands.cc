@@ -39,18 +39,18 @@ Status CheckStoreOutsideEvidence(const std::string& db, const std::vector<Resolv
 }  // namespace
 
 void PrintScanSummary(std::ostream& out, const std::string& device, const ScanSummary& s) {
+  const double rate = static_cast<double>(s.bytes) / std::max(s.seconds, 1e-3);
   out << "scan of " << device << (s.interrupted ? " INTERRUPTED" : " complete") << " in "
-      << HumanDuration(s.seconds) << " ("
-      << HumanBytes(static_cast<uint64_t>(static_cast<double>(s.bytes) / std::max(s.seconds, 1e-3)))
-      << "/s)\n"
-      << "  this run:   " << Count(s.files) << " files, " << HumanBytes(s.bytes) << " read, "
-      << Count(s.errors) << " errors";
-  if (s.skipped_units > 0) out << ", " << Count(s.skipped_units) << " items already done (skipped)";
-  out << "\n  device now: " << Count(s.device.files) << " files, " << HumanBytes(s.device.bytes)
-      << ", " << Count(s.device.distinct_contents) << " distinct contents, "
-      << Count(s.device.duplicate_files) << " duplicate files, " << Count(s.device.inside_archives)
-      << " inside archives, " << Count(s.device.extension_mismatches) << " extension mismatches, "
-      << Count(s.device.encrypted) << " encrypted, " << Count(s.device.errors) << " errors\n";
+      << HumanDuration(s.seconds) << ": " << Count(s.files) << " files ("
+      << Count(s.inside_archives) << " inside archives), " << HumanBytes(s.bytes) << " read ("
+      << HumanBytes(static_cast<uint64_t>(rate)) << "/s)\n"
+      << "  " << Count(s.new_contents) << " distinct new contents, " << Count(s.known_content_files)
+      << " duplicates (content already in the store), " << Count(s.extension_mismatches)
+      << " extension mismatches, " << Count(s.encrypted) << " encrypted, " << Count(s.errors)
+      << " errors";
+  if (s.errors > 0) out << " (tantalio errors --case ...)";
+  if (s.skipped_units > 0) out << "; " << Count(s.skipped_units) << " items already done (skipped)";
+  out << "\n";
   if (s.interrupted) out << "  re-run the same command to resume where it stopped\n";
 }
 

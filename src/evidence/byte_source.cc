@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -21,7 +22,11 @@ class FdSource : public RandomAccessSource {
 
   uint64_t Size() const override { return size_; }
 
+  // Reads up to the size the file had when opened: evidence does not change,
+  // and stopping there saves the extra read() that would only report EOF.
   Result<size_t> ReadAt(uint64_t offset, std::span<uint8_t> out) const override {
+    if (offset >= size_) return size_t{0};
+    out = out.first(static_cast<size_t>(std::min<uint64_t>(out.size(), size_ - offset)));
     size_t done = 0;
     while (done < out.size()) {
       ssize_t n =
@@ -79,7 +84,7 @@ Result<std::unique_ptr<RandomAccessSource>> OpenEvidenceFile(const std::string& 
     ::close(fd);
     return InvalidArgumentError("open " + path + ": not a regular file");
   }
-  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  if (st.st_size >= (1 << 20)) ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   return std::unique_ptr<RandomAccessSource>(
       std::make_unique<FdSource>(fd, static_cast<uint64_t>(st.st_size), path));
 }

@@ -1,5 +1,7 @@
 #include "pipeline/scanner.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -102,10 +104,13 @@ RunResult ProcessRoots(const std::vector<ResolvedRoot>& roots,
   constexpr size_t kItemsPerChunk = 32;
   constexpr size_t kRecordsPerOutput = 256;
   BoundedQueue<std::vector<DirectoryItem>> work(64);
-  BoundedQueue<UnitOutput> outputs(64);
+  // Room for more than one store batch (20,000 files) of records, so that
+  // workers keep going while the writer commits.
+  BoundedQueue<UnitOutput> outputs(256);
 
   std::mutex failure_mutex;
   std::thread consumer([&] {
+    ::pthread_setname_np(::pthread_self(), "tantalio-write");
     while (auto output = outputs.Pop()) {
       if (!result.failure.ok()) continue;  // drain so workers never block
       Status status = consume(std::move(*output));
@@ -119,6 +124,7 @@ RunResult ProcessRoots(const std::vector<ResolvedRoot>& roots,
   std::vector<std::thread> workers;
   for (int i = 0; i < WorkerCount(options); ++i) {
     workers.emplace_back([&] {
+      ::pthread_setname_np(::pthread_self(), "tantalio-work");
       UnitProcessor processor(options.processor, &stop);
       UnitOutput pending;
       while (auto chunk = work.Pop()) {
@@ -179,6 +185,12 @@ class BatchWriter {
     summary_.files += out.files.size();
     summary_.errors += out.errors.size();
     summary_.bytes += out.bytes_read;
+    for (const FileRecord& f : out.files) {
+      summary_.inside_archives += f.depth > 0 ? 1 : 0;
+      summary_.extension_mismatches += f.extension_mismatch ? 1 : 0;
+      summary_.encrypted += f.status == kStatusEncrypted ? 1 : 0;
+      content_files_ += f.sha256.empty() ? 0 : 1;
+    }
     Move(out.contents, batch_.contents);
     Move(out.files, batch_.files);
     Move(out.metadata, batch_.metadata);
@@ -193,14 +205,16 @@ class BatchWriter {
   Status Flush() {
     last_flush_ = Clock::now();
     if (batch_.empty()) return Status::Ok();
-    Status status = store_.Apply(batch_);
+    Result<ApplyStats> stats = store_.Apply(batch_);
+    if (stats.ok()) summary_.new_contents += stats->new_contents;
     batch_.contents.clear();
     batch_.files.clear();
     batch_.metadata.clear();
     batch_.fingerprints.clear();
     batch_.errors.clear();
     batch_.completed_units.clear();
-    return status.WithContext("write scan results to the store");
+    summary_.known_content_files = content_files_ - std::min(content_files_, summary_.new_contents);
+    return stats.status().WithContext("write scan results to the store");
   }
 
  private:
@@ -213,6 +227,7 @@ class BatchWriter {
   size_t batch_files_;
   ScanSummary& summary_;
   IngestBatch batch_;
+  uint64_t content_files_ = 0;
   Clock::time_point last_flush_ = Clock::now();
 };
 
@@ -304,7 +319,6 @@ Result<ScanSummary> Scan(Store& store, const CaseInfo& case_info, const std::str
   TANTALIO_RETURN_IF_ERROR(flushed);
   TANTALIO_RETURN_IF_ERROR(finished);
   TANTALIO_RETURN_IF_ERROR(audited);
-  TANTALIO_ASSIGN_OR_RETURN(summary.device, store.SummarizeCase(case_info.id, device.id));
   return summary;
 }
 

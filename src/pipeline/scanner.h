@@ -40,7 +40,11 @@ struct ScanSummary {
   uint64_t files = 0;          // file rows written now (entries included)
   uint64_t bytes = 0;          // evidence bytes read now
   uint64_t errors = 0;
-  CaseSummary device;  // the device's totals after the scan
+  uint64_t new_contents = 0;        // distinct contents the store had not seen before
+  uint64_t known_content_files = 0;  // files whose content the store already held
+  uint64_t inside_archives = 0;
+  uint64_t extension_mismatches = 0;
+  uint64_t encrypted = 0;
   double seconds = 0;
   bool interrupted = false;
 };

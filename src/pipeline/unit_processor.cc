@@ -36,13 +36,14 @@ std::string ToString(ItemKind kind) { return std::string(ItemKindName(kind)); }
 class UnitProcessor::Run {
  public:
   Run(const ProcessorOptions& options, const std::atomic<bool>* cancel, const DirectoryItem& unit,
-      const Emit& emit, std::vector<uint8_t>& buffer, ImageAnalyzer& images)
+      const Emit& emit, std::vector<uint8_t>& buffer, ImageAnalyzer& images, CryptoHasher& hasher)
       : options_(options),
         cancel_(cancel),
         unit_(unit),
         emit_(emit),
         buffer_(buffer),
-        images_(images) {}
+        images_(images),
+        hasher_(hasher) {}
 
   void Go() {
     FileRecord record = BaseRecord(unit_.forensic_path, ToString(unit_.kind), 0);
@@ -178,8 +179,9 @@ class UnitProcessor::Run {
   // One pass over a stream: digests, type, and the bytes worth keeping.
   Streamed Stream(const ChunkReader& read, int depth, bool spool_archive) {
     Streamed s;
-    CryptoHasher hasher;
-    std::vector<uint8_t> pending;  // bytes read before the type is known
+    CryptoHasher& hasher = hasher_;
+    if (hasher.bytes() != 0) hasher.Finish();  // a cancelled stream left bytes in it
+    std::vector<uint8_t> pending;              // bytes read before the type is known
     bool sniffed = false;
     bool keep_image = false;
     std::optional<Spool> spool;
@@ -375,6 +377,7 @@ class UnitProcessor::Run {
   const Emit& emit_;
   std::vector<uint8_t>& buffer_;
   ImageAnalyzer& images_;
+  CryptoHasher& hasher_;  // one per worker: contexts are reused, not rebuilt per file
   UnitOutput output_;
   uint64_t archive_base_ = 0;
   uint64_t expanded_ = 0;
@@ -410,10 +413,11 @@ UnitProcessor::UnitProcessor(ProcessorOptions options, const std::atomic<bool>* 
     : options_(std::move(options)),
       cancel_(cancel),
       buffer_(kChunkBytes),
-      images_(std::make_unique<ImageAnalyzer>()) {}
+      images_(std::make_unique<ImageAnalyzer>()),
+      hasher_(std::make_unique<CryptoHasher>()) {}
 
 void UnitProcessor::Process(const DirectoryItem& item, const Emit& emit) {
-  Run(options_, cancel_, item, emit, buffer_, *images_).Go();
+  Run(options_, cancel_, item, emit, buffer_, *images_, *hasher_).Go();
 }
 
 }  // namespace tantalio

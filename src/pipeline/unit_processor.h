@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "evidence/directory_cursor.h"
+#include "fingerprint/crypto_digest.h"
 #include "pipeline/image_analysis.h"
 #include "store/records.h"
 
@@ -82,6 +83,7 @@ class UnitProcessor {
   const std::atomic<bool>* cancel_;
   std::vector<uint8_t> buffer_;  // the read buffer, reused for every unit
   std::unique_ptr<ImageAnalyzer> images_;
+  std::unique_ptr<CryptoHasher> hasher_;
 };
 
 }  // namespace tantalio

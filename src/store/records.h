@@ -121,6 +121,13 @@ struct IngestBatch {
   }
 };
 
+// What one Store::Apply changed: rows that were new (not already present
+// from an earlier, interrupted run or another device).
+struct ApplyStats {
+  uint64_t new_contents = 0;  // distinct contents the store had never seen
+  uint64_t new_files = 0;
+};
+
 struct ScanTotals {
   uint64_t files = 0;
   uint64_t bytes = 0;

@@ -60,7 +60,8 @@ class Store {
   // Writes the whole batch in one transaction: all of it or none of it.
   // Idempotent: rows already present (same device and forensic path, same
   // content) are left as they are, so a resumed scan adds no duplicates.
-  virtual Status Apply(const IngestBatch& batch) = 0;
+  // Returns how many contents and files were new.
+  virtual Result<ApplyStats> Apply(const IngestBatch& batch) = 0;
 
   // Streams the files of a case (optionally one device), ordered by device
   // then forensic path. Stops early when `visit` returns false.

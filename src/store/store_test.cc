@@ -80,8 +80,14 @@ TEST_P(StoreTest, DevicesAreCreatedOnce) {
 }
 
 TEST_P(StoreTest, ApplyIsAtomicAndIdempotent) {
-  ASSERT_TRUE(store_->Apply(Batch("phone1/a.jpg", std::string(64, 'a'))).ok());
-  ASSERT_TRUE(store_->Apply(Batch("phone1/a.jpg", std::string(64, 'a'))).ok());  // a resumed scan
+  auto first = store_->Apply(Batch("phone1/a.jpg", std::string(64, 'a')));
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->new_contents, 1u);
+  EXPECT_EQ(first->new_files, 1u);
+  auto again = store_->Apply(Batch("phone1/a.jpg", std::string(64, 'a')));  // a resumed scan
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->new_contents, 0u);
+  EXPECT_EQ(again->new_files, 0u);
   EXPECT_EQ(FileCount(), 1u);
   auto units = store_->CompletedUnits(device_.id);
   ASSERT_TRUE(units.ok());
