@@ -1,4 +1,4 @@
-// Hamming range-search benchmark (plain program; see RESULTS.md).
+// Hamming range-search benchmark (plain program; figures in docs/benchmarks.md).
 //
 //   hamming_bench --n 10000000 --data random --images 20 --batch_images 64
 //                 --threads 2 --max_distance 31 [--faiss] [--faiss_flat_images 3]

@@ -25,3 +25,17 @@ peak_rss_mb() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1 | awk '{pri
 drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true; }
 
 machine() { echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(date -u +%Y-%m-%d)"; }
+
+# time_hashdeep_and_scan CORPUS: runs hashdeep and tantalio scan (into a new
+# store each time) RUNS times on CORPUS; sets HASHDEEP_S and TANTALIO_S to the
+# median wall seconds of each.
+time_hashdeep_and_scan() {
+  local corpus=$1 db=$WORK/compare.db h=() t=()
+  for _ in $(seq "$RUNS"); do
+    h+=("$(seconds hashdeep -c md5,sha1,sha256 -r "$corpus")")
+    rm -f "$db"*; "$TANTALIO" --db "$db" case create bench >/dev/null
+    t+=("$(seconds "$TANTALIO" --db "$db" -q scan --case bench --device d "$corpus")")
+  done
+  HASHDEEP_S=$(median "${h[@]}")
+  TANTALIO_S=$(median "${t[@]}")
+}

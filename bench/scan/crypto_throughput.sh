@@ -21,13 +21,8 @@ PY
   touch "$CORPUS/.done-$SIZE_MB"
 fi
 cat "$CORPUS"/*/* > /dev/null  # warm the cache for both tools
-h=(); t=()
-for _ in $(seq "$RUNS"); do
-  h+=("$(seconds hashdeep -c md5,sha1,sha256 -r "$CORPUS")")
-  rm -f "$WORK/crypto.db"*; "$TANTALIO" --db "$WORK/crypto.db" case create bench >/dev/null
-  t+=("$(seconds "$TANTALIO" --db "$WORK/crypto.db" -q scan --case bench --device d "$CORPUS")")
-done
-hm=$(median "${h[@]}"); tm=$(median "${t[@]}")
+time_hashdeep_and_scan "$CORPUS"
+hm=$HASHDEEP_S; tm=$TANTALIO_S
 echo "machine: $(machine)"
 echo "corpus: ${SIZE_MB} MiB, $(find "$CORPUS" -type f -name '*.bin' | wc -l) files; runs: $RUNS"
 printf 'hashdeep md5+sha1+sha256: %.2f s  %.0f MB/s\n' "$hm" "$(echo "$SIZE_MB*1.048576/$hm" | bc -l)"

@@ -12,8 +12,8 @@ if [[ ! -f $CORPUS/.done ]]; then
       { apt-get update -qq >/dev/null; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$p" >/dev/null; }
   done
   rm -rf "$CORPUS"; mkdir -p "$CORPUS/base"
-  mapfile -t sources < <(find /usr/share/backgrounds/gnome -type f \( -name '*.jpg' -o -name '*.png' \) | sort)
-  i=0
+  mapfile -t sources < <(find /usr/share/backgrounds/gnome -type f \( -name '*.jpg' -o -name '*.png' -o -name '*.webp' \) | sort)
+  i=0  # GNOME 43 ships its photos as WebP
   for src in "${sources[@]}"; do  # one 2400 px base per wallpaper
     convert "$src" -resize 2400x2400^ "$CORPUS/base/$i.png" && i=$((i + 1))
   done

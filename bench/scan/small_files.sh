@@ -16,13 +16,8 @@ PY
   touch "$CORPUS/.done-$N"
 fi
 find "$CORPUS" -type f -exec cat {} + > /dev/null
-h=(); t=()
-for _ in $(seq "$RUNS"); do
-  h+=("$(seconds hashdeep -c md5,sha1,sha256 -r "$CORPUS")")
-  rm -f "$WORK/small.db"*; "$TANTALIO" --db "$WORK/small.db" case create bench >/dev/null
-  t+=("$(seconds "$TANTALIO" --db "$WORK/small.db" -q scan --case bench --device d "$CORPUS")")
-done
-hm=$(median "${h[@]}"); tm=$(median "${t[@]}")
+time_hashdeep_and_scan "$CORPUS"
+hm=$HASHDEEP_S; tm=$TANTALIO_S
 echo "machine: $(machine)"
 echo "corpus: $N files of 4 KB; runs: $RUNS"
 printf 'hashdeep: %.2f s  %.0f files/s\n' "$hm" "$(echo "$N/$hm" | bc -l)"

@@ -34,7 +34,7 @@ constexpr size_t kTailFraction = 16;
 constexpr int kEarlyAbandonMaxDistance = 48;
 
 // Cost model for kAuto in CPU ns per query, fitted to bench/hamming runs
-// (RESULTS.md): a flat scan costs per stored code and kernel; MIH costs per
+// (docs/benchmarks.md): a flat scan costs per stored code and kernel; MIH costs per
 // probed bucket and per verified candidate (random DRAM accesses). The
 // candidate count is the uniform-code estimate times a margin for clustered
 // lists (measured 1.8x more candidates on clustered than on random codes).

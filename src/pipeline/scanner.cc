@@ -191,12 +191,7 @@ class BatchWriter {
       summary_.encrypted += f.status == kStatusEncrypted ? 1 : 0;
       content_files_ += f.sha256.empty() ? 0 : 1;
     }
-    Move(out.contents, batch_.contents);
-    Move(out.files, batch_.files);
-    Move(out.metadata, batch_.metadata);
-    Move(out.fingerprints, batch_.fingerprints);
-    Move(out.errors, batch_.errors);
-    Move(out.completed_units, batch_.completed_units);
+    batch_.MergeFrom(std::move(out));
     const bool due = Clock::now() - last_flush_ > std::chrono::seconds(2);
     if (batch_.files.size() + batch_.errors.size() >= batch_files_ || due) return Flush();
     return Status::Ok();
@@ -207,22 +202,12 @@ class BatchWriter {
     if (batch_.empty()) return Status::Ok();
     Result<ApplyStats> stats = store_.Apply(batch_);
     if (stats.ok()) summary_.new_contents += stats->new_contents;
-    batch_.contents.clear();
-    batch_.files.clear();
-    batch_.metadata.clear();
-    batch_.fingerprints.clear();
-    batch_.errors.clear();
-    batch_.completed_units.clear();
+    static_cast<ScanRecords&>(batch_) = ScanRecords{};
     summary_.known_content_files = content_files_ - std::min(content_files_, summary_.new_contents);
     return stats.status().WithContext("write scan results to the store");
   }
 
  private:
-  template <typename T>
-  static void Move(std::vector<T>& from, std::vector<T>& to) {
-    std::move(from.begin(), from.end(), std::back_inserter(to));
-  }
-
   Store& store_;
   size_t batch_files_;
   ScanSummary& summary_;

@@ -384,31 +384,6 @@ class UnitProcessor::Run {
   Status budget_error_;
 };
 
-namespace {
-
-template <typename T>
-void MoveAppend(std::vector<T>& from, std::vector<T>& to) {
-  if (to.empty()) {
-    to = std::move(from);
-  } else {
-    std::move(from.begin(), from.end(), std::back_inserter(to));
-  }
-  from.clear();
-}
-
-}  // namespace
-
-void UnitOutput::MergeFrom(UnitOutput&& other) {
-  MoveAppend(other.contents, contents);
-  MoveAppend(other.files, files);
-  MoveAppend(other.metadata, metadata);
-  MoveAppend(other.fingerprints, fingerprints);
-  MoveAppend(other.errors, errors);
-  MoveAppend(other.completed_units, completed_units);
-  bytes_read += other.bytes_read;
-  other.bytes_read = 0;
-}
-
 UnitProcessor::UnitProcessor(ProcessorOptions options, const std::atomic<bool>* cancel)
     : options_(std::move(options)),
       cancel_(cancel),

@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "evidence/directory_cursor.h"
@@ -47,21 +48,13 @@ struct ProcessorOptions {
 // A piece of a unit's output, or several units' pieces merged. A unit's last
 // piece lists it in `completed_units`; a unit interrupted by cancellation
 // never appears there.
-struct UnitOutput {
-  std::vector<ContentRecord> contents;
-  std::vector<FileRecord> files;
-  std::vector<MetadataRecord> metadata;
-  std::vector<FingerprintRecord> fingerprints;
-  std::vector<ErrorRecord> errors;
-  std::vector<std::string> completed_units;
+struct UnitOutput : ScanRecords {
   uint64_t bytes_read = 0;  // evidence bytes read for this piece (progress)
 
   // Moves everything of `other` to the end of this output.
-  void MergeFrom(UnitOutput&& other);
-  // Records plus completed units: how much a writer will have to do.
-  size_t RecordCount() const { return files.size() + errors.size() + completed_units.size(); }
-  bool empty() const {
-    return RecordCount() == 0 && contents.empty() && metadata.empty() && fingerprints.empty();
+  void MergeFrom(UnitOutput&& other) {
+    ScanRecords::MergeFrom(std::move(other));
+    bytes_read += std::exchange(other.bytes_read, 0);
   }
 };
 

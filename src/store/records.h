@@ -103,22 +103,29 @@ struct ErrorRecord {
   std::string message;
 };
 
-// Everything one batch writes, applied atomically by Store::Apply.
-struct IngestBatch {
-  int64_t device_id = 0;
-  int64_t scan_id = 0;
+// The records a scan produces, in the order a writer applies them.
+struct ScanRecords {
   std::vector<ContentRecord> contents;
   std::vector<FileRecord> files;
   std::vector<MetadataRecord> metadata;
   std::vector<FingerprintRecord> fingerprints;
   std::vector<ErrorRecord> errors;
-  // Top-level evidence items finished by this batch: a re-run skips them.
+  // Top-level evidence items finished by these records: a re-run skips them.
   std::vector<std::string> completed_units;
 
+  // Moves everything of `other` to the end of these records; `other` is left empty.
+  void MergeFrom(ScanRecords&& other);
+  // Rows a writer will insert besides contents and metadata.
+  size_t RecordCount() const { return files.size() + errors.size() + completed_units.size(); }
   bool empty() const {
-    return contents.empty() && files.empty() && metadata.empty() && fingerprints.empty() &&
-           errors.empty() && completed_units.empty();
+    return RecordCount() == 0 && contents.empty() && metadata.empty() && fingerprints.empty();
   }
+};
+
+// Everything one batch writes, applied atomically by Store::Apply.
+struct IngestBatch : ScanRecords {
+  int64_t device_id = 0;
+  int64_t scan_id = 0;  // 0 when written outside a scan
 };
 
 // What one Store::Apply changed: rows that were new (not already present

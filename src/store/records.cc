@@ -1,0 +1,30 @@
+#include "store/records.h"
+
+#include <iterator>
+#include <utility>
+
+namespace tantalio {
+namespace {
+
+template <typename T>
+void MoveAppend(std::vector<T>& from, std::vector<T>& to) {
+  if (to.empty()) {
+    to = std::move(from);
+  } else {
+    std::move(from.begin(), from.end(), std::back_inserter(to));
+  }
+  from.clear();
+}
+
+}  // namespace
+
+void ScanRecords::MergeFrom(ScanRecords&& other) {
+  MoveAppend(other.contents, contents);
+  MoveAppend(other.files, files);
+  MoveAppend(other.metadata, metadata);
+  MoveAppend(other.fingerprints, fingerprints);
+  MoveAppend(other.errors, errors);
+  MoveAppend(other.completed_units, completed_units);
+}
+
+}  // namespace tantalio
