@@ -277,6 +277,28 @@ std::string Recall(const MatchSet& got, const MatchSet& exact) {
 
 }  // namespace
 
+#if TANTALIO_HAVE_FAISS
+// Searches `count` images one at a time (8 orientation codes each) and
+// gathers (query, id) pairs. FAISS's radius is strict (d < radius), so an
+// inclusive max_distance r is passed as r + 1.
+template <typename FaissIndex>
+MatchSet FaissSearchImages(FaissIndex& index, const std::vector<uint8_t>& images, int count,
+                           int max_distance) {
+  const FaissIdx per_image = kOrientations;
+  MatchSet found;
+  for (int i = 0; i < count; ++i) {
+    faiss::RangeSearchResult res(per_image);
+    index.range_search(per_image, images.data() + i * per_image * kBytes, max_distance + 1, &res);
+    for (FaissIdx q = 0; q < per_image; ++q) {
+      for (size_t j = res.lims[q]; j < res.lims[q + 1]; ++j) {
+        found.emplace(static_cast<size_t>(i * per_image + q), static_cast<uint64_t>(res.labels[j]));
+      }
+    }
+  }
+  return found;
+}
+#endif
+
 int main(int argc, char** argv) {
   Flags f = ParseFlags(argc, argv);
   f.faiss_flat_images = std::max(1, std::min(f.faiss_flat_images, f.images));
@@ -371,20 +393,8 @@ int main(int argc, char** argv) {
       flat.add(static_cast<FaissIdx>(f.n), db.data());
       const double build = Seconds(t0);
       const double mem = RssMb() - rss0;
-      MatchSet found;
       t0 = Clock::now();
-      for (int i = 0; i < f.faiss_flat_images; ++i) {
-        faiss::RangeSearchResult res(per_image);
-        // FAISS's radius is strict: d < radius, so inclusive r is r + 1.
-        flat.range_search(per_image, images.data() + i * per_image * kBytes, f.max_distance + 1,
-                          &res);
-        for (FaissIdx q = 0; q < per_image; ++q) {
-          for (size_t j = res.lims[q]; j < res.lims[q + 1]; ++j) {
-            found.emplace(static_cast<size_t>(i * per_image + q),
-                          static_cast<uint64_t>(res.labels[j]));
-          }
-        }
-      }
+      MatchSet found = FaissSearchImages(flat, images, f.faiss_flat_images, f.max_distance);
       const double ms = Seconds(t0) * 1000.0 / f.faiss_flat_images;
       MatchSet exact_part;
       for (const auto& m : exact) {
@@ -402,19 +412,8 @@ int main(int argc, char** argv) {
       mh.add(static_cast<FaissIdx>(f.n), db.data());
       const double build = Seconds(t0);
       const double mem = RssMb() - rss0;
-      MatchSet found;
       t0 = Clock::now();
-      for (int i = 0; i < f.images; ++i) {
-        faiss::RangeSearchResult res(per_image);
-        mh.range_search(per_image, images.data() + i * per_image * kBytes, f.max_distance + 1,
-                        &res);
-        for (FaissIdx q = 0; q < per_image; ++q) {
-          for (size_t j = res.lims[q]; j < res.lims[q + 1]; ++j) {
-            found.emplace(static_cast<size_t>(i * per_image + q),
-                          static_cast<uint64_t>(res.labels[j]));
-          }
-        }
-      }
+      MatchSet found = FaissSearchImages(mh, images, f.images, f.max_distance);
       const double ms = Seconds(t0) * 1000.0 / f.images;
       t0 = Clock::now();
       {
