@@ -470,7 +470,8 @@ TEST_F(CliTest, DemoRunsEndToEnd) {
         "Same content on more than one device",
         "phone1/Download/holiday.zip!/holiday/trip.tar.gz!/trip/IMG_0005.jpg",
         "phone1/Documents/invoice_march.pdf  is image/jpeg", "serial DP7-0042-1173",
-        "Images with GPS positions", "entry is encrypted"}) {
+        "Images with GPS positions", "entry is encrypted", "Visually similar images",
+        "laptop/Users/alex/Downloads/forwarded_photo.jpg"}) {
     EXPECT_NE(demo.out.find(expected), std::string::npos) << expected << "\n" << demo.out;
   }
   EXPECT_EQ(Tantalio("verify --case demo-operation --device phone1").exit_code, 0);

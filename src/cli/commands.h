@@ -41,7 +41,8 @@ void RegisterHashCommand(CLI::App& app, Context& context, Action& action);
 void RegisterDemoCommand(CLI::App& app, Context& context, Action& action);
 
 // Shared by commands that print scan results.
-void PrintScanSummary(std::ostream& out, const std::string& device, const ScanSummary& summary);
+void PrintScanSummary(std::ostream& out, const std::string& case_name, const std::string& device,
+                      const ScanSummary& summary);
 
 }  // namespace tantalio::cli
 

@@ -4,6 +4,7 @@
 #include "base/forensic_path.h"
 #include "cli/commands.h"
 #include "demo/demo_evidence.h"
+#include "link/similar_images.h"
 #include "pipeline/scanner.h"
 
 namespace tantalio::cli {
@@ -39,6 +40,19 @@ Status PrintBriefing(Store& store, const CaseInfo& c, std::ostream& out) {
     out << "\n";
     for (size_t i = 0; i < sc.example_paths.size() && i < 4; ++i) {
       out << "      " << EscapeForDisplay(sc.example_paths[i]) << "\n";
+    }
+  }
+
+  TANTALIO_ASSIGN_OR_RETURN(auto similar, FindSimilarImages(store, c.id));
+  out << "\nVisually similar images (PDQ within 31 bits: re-saved, resized or re-compressed "
+         "copies that the hashes above cannot tie together): "
+      << similar.size() << " pairs\n";
+  for (size_t i = 0; i < similar.size() && i < 10; ++i) {
+    const SimilarPair& p = similar[i];
+    out << "  distance " << p.distance << "\n";
+    for (const SimilarContent* side : {&p.a, &p.b}) {
+      out << "      " << side->places[0].first << "  " << EscapeForDisplay(side->places[0].second)
+          << "  (quality " << side->quality << ")\n";
     }
   }
 
@@ -114,7 +128,7 @@ void RegisterDemoCommand(CLI::App& app, Context& context, Action& action) {
             ScanSummary summary,
             Scan(*store, case_info, device.label, roots, options, context.cancel,
                  context.ShowProgress() ? &progress : nullptr));
-        PrintScanSummary(context.out, device.label, summary);
+        PrintScanSummary(context.out, case_info.name, device.label, summary);
         if (summary.interrupted) return CancelledError("demo interrupted");
       }
       TANTALIO_RETURN_IF_ERROR(PrintBriefing(*store, case_info, context.out));

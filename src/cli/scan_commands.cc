@@ -38,7 +38,8 @@ Status CheckStoreOutsideEvidence(const std::string& db, const std::vector<Resolv
 
 }  // namespace
 
-void PrintScanSummary(std::ostream& out, const std::string& device, const ScanSummary& s) {
+void PrintScanSummary(std::ostream& out, const std::string& case_name, const std::string& device,
+                      const ScanSummary& s) {
   const double rate = static_cast<double>(s.bytes) / std::max(s.seconds, 1e-3);
   out << "scan of " << device << (s.interrupted ? " INTERRUPTED" : " complete") << " in "
       << HumanDuration(s.seconds) << ": " << Count(s.files) << " files ("
@@ -48,7 +49,7 @@ void PrintScanSummary(std::ostream& out, const std::string& device, const ScanSu
       << " duplicates (content already in the store), " << Count(s.extension_mismatches)
       << " extension mismatches, " << Count(s.encrypted) << " encrypted, " << Count(s.errors)
       << " errors";
-  if (s.errors > 0) out << " (tantalio errors --case ...)";
+  if (s.errors > 0) out << " (see: tantalio errors --case " << case_name << ")";
   if (s.skipped_units > 0) out << "; " << Count(s.skipped_units) << " items already done (skipped)";
   out << "\n";
   if (s.interrupted) out << "  re-run the same command to resume where it stopped\n";
@@ -83,7 +84,7 @@ void RegisterScanCommands(CLI::App& app, Context& context, Action& action) {
       TANTALIO_ASSIGN_OR_RETURN(
           ScanSummary summary, Scan(*store, case_info, args->device, roots, options, context.cancel,
                                     context.ShowProgress() ? &progress : nullptr));
-      PrintScanSummary(context.out, args->device, summary);
+      PrintScanSummary(context.out, args->case_name, args->device, summary);
       if (summary.interrupted) return CancelledError("scan interrupted; what was done is kept");
       return Status::Ok();
     };

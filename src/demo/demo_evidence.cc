@@ -222,6 +222,11 @@ Result<std::vector<DemoDevice>> GenerateDemoEvidence(const std::string& dir) {
     TANTALIO_RETURN_IF_ERROR(
         WriteFile(laptop / "Users" / "alex" / "Pictures" / "camera" / name, photo));
   }
+  // IMG_0007.jpg (seed 1006, 512x360) forwarded through a chat app: half the size, recompressed,
+  // metadata stripped. Its bytes differ; its PDQ hash stays close.
+  TANTALIO_ASSIGN_OR_RETURN(auto forwarded, EncodeJpeg(GeneratePattern(256, 180, 1006), 60));
+  TANTALIO_RETURN_IF_ERROR(
+      WriteFile(laptop / "Users" / "alex" / "Downloads" / "forwarded_photo.jpg", forwarded));
   TANTALIO_ASSIGN_OR_RETURN(
       auto zip, WriteArchive(DemoArchiveFormat::kZip,
                              {{"old/IMG_0003.jpg", photos[2]}, {"old/IMG_0012.jpg", photos[11]}}));

@@ -192,6 +192,13 @@ struct GpsRow {
   double latitude = 0, longitude = 0;
 };
 
+// One file instance of a content with a perceptual fingerprint.
+struct PerceptualRow {
+  std::string device, forensic_path, sha256;
+  std::string value;  // hex
+  int quality = 0;
+};
+
 struct AuditEvent {
   std::string actor;
   std::string action;   // "case.create", "scan.start", ...

@@ -78,6 +78,10 @@ class Store {
   // Cameras seen in image metadata, by make, model and body serial.
   virtual Result<std::vector<CameraRow>> Cameras(int64_t case_id) = 0;
   virtual Result<std::vector<GpsRow>> GpsPositions(int64_t case_id, size_t limit) = 0;
+  // Streams every file of the case whose content has a still-image
+  // fingerprint of `algorithm` (e.g. "pdq"), ordered by content.
+  virtual Status ForEachPerceptualHash(int64_t case_id, std::string_view algorithm,
+                                       const std::function<bool(const PerceptualRow&)>& visit) = 0;
 
   // Appends to the hash-chained audit log.
   virtual Status AppendAudit(const AuditEvent& event) = 0;

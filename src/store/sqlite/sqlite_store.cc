@@ -431,6 +431,23 @@ class SqliteStore : public Store {
     return out;
   }
 
+  Status ForEachPerceptualHash(int64_t case_id, std::string_view algorithm,
+                               const std::function<bool(const PerceptualRow&)>& visit) override {
+    Statement s(*db_,
+                "SELECT d.label, f.forensic_path, p.sha256, p.value, COALESCE(p.quality, 0)"
+                " FROM fingerprints p JOIN files f ON f.sha256 = p.sha256"
+                " JOIN devices d ON d.id = f.device_id"
+                " WHERE d.case_id = ?1 AND p.algorithm = ?2 AND p.timestamp_ms = -1"
+                " ORDER BY p.sha256, d.label, f.forensic_path");
+    s.Bind(1, case_id).Bind(2, algorithm);
+    while (true) {
+      TANTALIO_ASSIGN_OR_RETURN(bool has_row, s.Step());
+      if (!has_row) return Status::Ok();
+      PerceptualRow row{s.Text(0), s.Text(1), s.Text(2), s.Text(3), static_cast<int>(s.Int(4))};
+      if (!visit(row)) return Status::Ok();
+    }
+  }
+
   Status AppendAudit(const AuditEvent& event) override {
     Transaction tx(*db_);
     TANTALIO_RETURN_IF_ERROR(tx.status());
