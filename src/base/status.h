@@ -141,9 +141,11 @@ void Result<T>::Check() const {
 // returns its Status.
 #define TANTALIO_ASSIGN_OR_RETURN(lhs, expr) \
   TANTALIO_ASSIGN_OR_RETURN_IMPL_(TANTALIO_CONCAT_(tantalio_result_, __LINE__), lhs, expr)
+// NOLINTBEGIN(bugprone-macro-parentheses): `lhs` is a declaration.
 #define TANTALIO_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                                    \
   if (!tmp.ok()) return tmp.status();                   \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 #endif  // TANTALIO_BASE_STATUS_H_

@@ -51,8 +51,8 @@ void RegisterCaseCommands(CLI::App& app, Context& context, Action& action) {
       for (const auto& c : cases) {
         TANTALIO_ASSIGN_OR_RETURN(CaseSummary s, store->SummarizeCase(c.id, std::nullopt));
         table.Row({Cell::Text(c.name), Cell::Text(c.agency), Cell::Text(c.country),
-                   Cell::Number(static_cast<long long>(s.devices)),
-                   Cell::Number(static_cast<long long>(s.files)), Cell::Text(c.created_at)});
+                   Cell::Number(static_cast<int64_t>(s.devices)),
+                   Cell::Number(static_cast<int64_t>(s.files)), Cell::Text(c.created_at)});
       }
       return Status::Ok();
     };

@@ -53,7 +53,7 @@ void RegisterHashCommand(CLI::App& app, Context& context, Action& action) {
             continue;
           }
           std::vector<Cell> row = {Cell::Text(item.forensic_path),
-                                   Cell::Number(static_cast<long long>(fp->size)),
+                                   Cell::Number(static_cast<int64_t>(fp->size)),
                                    Cell::Text(fp->mime),
                                    Cell::Text(fp->digests.Md5Hex()),
                                    Cell::Text(fp->digests.Sha1Hex()),

@@ -7,6 +7,7 @@
 #ifndef TANTALIO_CLI_OUTPUT_H_
 #define TANTALIO_CLI_OUTPUT_H_
 
+#include <cstdint>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -28,7 +29,7 @@ struct Cell {
   std::string text;
 
   static Cell Text(std::string value) { return {Kind::kText, std::move(value)}; }
-  static Cell Number(long long value) { return {Kind::kNumber, std::to_string(value)}; }
+  static Cell Number(int64_t value) { return {Kind::kNumber, std::to_string(value)}; }
   static Cell Real(double value);
   static Cell Bool(bool value) { return {Kind::kBool, value ? "true" : "false"}; }
   static Cell Null() { return {Kind::kNull, ""}; }

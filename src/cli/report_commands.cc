@@ -53,7 +53,7 @@ void RegisterReportCommands(CLI::App& app, Context& context, Action& action) {
         const FileRecord& f = row.file;
         table.Row(
             {Cell::Text(row.device), Cell::Text(f.forensic_path), Cell::Text(f.kind),
-             Cell::Number(static_cast<long long>(f.size)), TextOrNull(f.mime),
+             Cell::Number(static_cast<int64_t>(f.size)), TextOrNull(f.mime),
              Cell::Bool(f.extension_mismatch), TextOrNull(row.md5), TextOrNull(row.sha1),
              TextOrNull(f.sha256), Cell::Text(f.status), OptionalNumber(f.mtime),
              TextOrNull(f.link_target), TextOrNull(row.pdq),

@@ -62,7 +62,7 @@ std::string_view ItemKindName(ItemKind kind) {
   return "unknown";
 }
 
-DirectoryCursor::DirectoryCursor(std::string root, std::string forensic_root) {
+DirectoryCursor::DirectoryCursor(const std::string& root, const std::string& forensic_root) {
   // The root itself was named by the investigator, so a symlink there is
   // followed once; nothing below it is.
   struct stat st {};

@@ -41,7 +41,7 @@ class DirectoryCursor {
  public:
   // `root` may name a directory or a single file. Every item's forensic path
   // starts with `forensic_root`.
-  DirectoryCursor(std::string root, std::string forensic_root);
+  DirectoryCursor(const std::string& root, const std::string& forensic_root);
   ~DirectoryCursor();
   DirectoryCursor(const DirectoryCursor&) = delete;
   DirectoryCursor& operator=(const DirectoryCursor&) = delete;

@@ -44,7 +44,7 @@ TEST(CryptoDigestTest, ChunkingDoesNotMatter) {
   CryptoHasher hasher;
   for (size_t i = 0; i < data.size();) {
     size_t n = std::min<size_t>(1 + rng() % 5000, data.size() - i);
-    hasher.Update(AsBytes(std::string_view(data).substr(i, n)));
+    hasher.Update(AsBytes(std::string_view{data}.substr(i, n)));
     i += n;
   }
   EXPECT_EQ(hasher.bytes(), data.size());

@@ -37,7 +37,9 @@
 #define PDQ_ALWAYS_INLINE __attribute__((always_inline))
 
 namespace tantalio::pdq_internal {
-namespace {
+// Internal linkage on purpose: each kernel file includes this header once and
+// instantiates it for its own SIMD level.
+namespace {  // NOLINT(google-build-namespaces)
 
 constexpr int kGrid = 64;
 

@@ -33,7 +33,7 @@ Result<FileFingerprint> FingerprintFile(const std::string& path, ImageAnalyzer* 
   out.mime = std::string(type.mime);
   out.size = offset;
   out.digests = hasher.Finish();
-  if (!kept.empty()) out.image = images->Analyze(kept);
+  if (images != nullptr && !kept.empty()) out.image = images->Analyze(kept);
   return out;
 }
 

@@ -108,14 +108,12 @@ RunResult ProcessRoots(const std::vector<ResolvedRoot>& roots,
   // workers keep going while the writer commits.
   BoundedQueue<UnitOutput> outputs(256);
 
-  std::mutex failure_mutex;
-  std::thread consumer([&] {
+  std::thread consumer([&] {  // the only thread that touches result.failure until joined
     ::pthread_setname_np(::pthread_self(), "tantalio-write");
     while (auto output = outputs.Pop()) {
       if (!result.failure.ok()) continue;  // drain so workers never block
       Status status = consume(std::move(*output));
       if (!status.ok()) {
-        std::lock_guard lock(failure_mutex);
         result.failure = status;
         stop.store(true);
       }
@@ -171,7 +169,7 @@ RunResult ProcessRoots(const std::vector<ResolvedRoot>& roots,
 }
 
 // Collects unit outputs into store batches: at most `batch_files` files, or
-// whatever is pending once a second, one transaction each.
+// whatever is pending every two seconds, one transaction each.
 class BatchWriter {
  public:
   BatchWriter(Store& store, int64_t device_id, int64_t scan_id, size_t batch_files,

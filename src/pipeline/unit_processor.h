@@ -53,8 +53,8 @@ struct UnitOutput : ScanRecords {
 
   // Moves everything of `other` to the end of this output.
   void MergeFrom(UnitOutput&& other) {
-    ScanRecords::MergeFrom(std::move(other));
     bytes_read += std::exchange(other.bytes_read, 0);
+    ScanRecords::MergeFrom(std::move(other));
   }
 };
 
