@@ -29,7 +29,7 @@ std::string XmpString(const Exiv2::XmpData& xmp, const char* key) {
   return it == xmp.end() ? "" : it->toString();
 }
 
-std::string FirstOf(std::string a, std::string b) { return a.empty() ? b : a; }
+std::string FirstOf(const std::string& a, const std::string& b) { return a.empty() ? b : a; }
 
 // Degrees/minutes/seconds as three rationals, signed by the N/S or E/W ref.
 std::optional<double> GpsCoordinate(const Exiv2::ExifData& exif, const char* key,

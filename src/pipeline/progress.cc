@@ -23,7 +23,7 @@ std::string HumanBytes(uint64_t bytes) {
 
 std::string HumanDuration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "?";
-  auto total = static_cast<long long>(seconds + 0.5);
+  const long long total = std::llround(seconds);
   char buf[32];
   if (total >= 3600) {
     std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", total / 3600, total / 60 % 60, total % 60);

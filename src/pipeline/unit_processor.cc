@@ -385,7 +385,7 @@ class UnitProcessor::Run {
 };
 
 UnitProcessor::UnitProcessor(ProcessorOptions options, const std::atomic<bool>* cancel)
-    : options_(std::move(options)),
+    : options_(options),
       cancel_(cancel),
       buffer_(kChunkBytes),
       images_(std::make_unique<ImageAnalyzer>()),

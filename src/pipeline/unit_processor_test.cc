@@ -35,7 +35,7 @@ Processed ProcessFile(const std::string& fs_path, const std::string& forensic_pa
   item.forensic_path = forensic_path;
   item.size = std::filesystem::file_size(fs_path);
   Processed out;
-  UnitProcessor(options, cancel).Process(item, [&](UnitOutput o) {
+  UnitProcessor(options, cancel).Process(item, [&](const UnitOutput& o) {
     for (auto& f : o.files) out.files[f.forensic_path] = f;
     for (auto& e : o.errors) out.errors.push_back(e);
     for (auto& c : o.contents) out.contents.push_back(c);
