@@ -20,6 +20,7 @@ Status CheckSize(int64_t width, int64_t height, const DecodeOptions& options,
                                   "x" + std::to_string(height) + " is over the limit of " +
                                   std::to_string(options.max_pixels) + " pixels");
   }
+  if (options.before_allocate) return options.before_allocate(width, height);
   return Status::Ok();
 }
 

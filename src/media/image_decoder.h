@@ -20,6 +20,7 @@
 #define TANTALIO_MEDIA_IMAGE_DECODER_H_
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -57,6 +58,10 @@ struct DecodeOptions {
   // Images with more pixels than this are refused (kResourceExhausted)
   // before any pixel buffer is allocated.
   uint64_t max_pixels = 200'000'000;
+  // Called once the image size is known and before the pixel buffer is
+  // allocated (after the max_pixels check). A caller can use it to bound the
+  // memory of concurrent decodes; a non-OK status aborts the decode with it.
+  std::function<Status(int64_t width, int64_t height)> before_allocate;
 };
 
 // Decodes the first (or primary) image in `bytes`. kUnsupported for an

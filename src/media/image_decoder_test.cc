@@ -306,6 +306,24 @@ TEST(ImageDecoderTest, PixelLimitIsCheckedBeforeDecoding) {
   EXPECT_EQ(DecodeImage(*png, options).status().code(), StatusCode::kResourceExhausted);
 }
 
+TEST(ImageDecoderTest, BeforeAllocateSeesTheSizeAndCanRefuse) {
+  RgbImage image = GeneratePattern(40, 30, 2);
+  auto png = EncodePng(image);
+  ASSERT_TRUE(png.ok());
+  DecodeOptions options;
+  int64_t seen_width = 0, seen_height = 0;
+  options.before_allocate = [&](int64_t width, int64_t height) {
+    seen_width = width;
+    seen_height = height;
+    return Status::Ok();
+  };
+  ASSERT_TRUE(DecodeImage(*png, options).ok());
+  EXPECT_EQ(seen_width, 40);
+  EXPECT_EQ(seen_height, 30);
+  options.before_allocate = [](int64_t, int64_t) { return CancelledError("no memory for you"); };
+  EXPECT_EQ(DecodeImage(*png, options).status().code(), StatusCode::kCancelled);
+}
+
 TEST(ImageDecoderTest, WebpLossyLosslessAndAlpha) {
   const auto rgb = Pattern(50, 40, 3);
   uint8_t* out = nullptr;

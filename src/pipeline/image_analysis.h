@@ -4,9 +4,12 @@
 #ifndef TANTALIO_PIPELINE_IMAGE_ANALYSIS_H_
 #define TANTALIO_PIPELINE_IMAGE_ANALYSIS_H_
 
+#include <condition_variable>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -25,10 +28,33 @@ struct ImageAnalysis {
   std::vector<std::pair<std::string, Status>> problems;
 };
 
+// Bounds the pixels being decoded at once across all threads, so that two
+// workers meeting two 200-megapixel images cannot push the process past its
+// memory budget: a decode waits until its pixels fit. A request larger than
+// the whole budget waits until it runs alone. Thread-safe.
+class PixelBudget {
+ public:
+  explicit PixelBudget(uint64_t capacity) : capacity_(capacity) {}
+  // Blocks until `pixels` (capped at the capacity) fit; returns what was taken.
+  uint64_t Acquire(uint64_t pixels);
+  void Release(uint64_t taken);
+
+  // The process-wide budget: 128 megapixels (384 MB of RGB) in flight.
+  static PixelBudget& Global();
+
+ private:
+  const uint64_t capacity_;
+  uint64_t in_use_ = 0;
+  std::mutex mutex_;
+  std::condition_variable freed_;
+};
+
 // One per thread: holds the PDQ scratch buffers.
 class ImageAnalyzer {
  public:
-  explicit ImageAnalyzer(DecodeOptions options = {}) : options_(options) {}
+  // Decodes take their pixels from `budget` (the process-wide one by default).
+  explicit ImageAnalyzer(DecodeOptions options = {}, PixelBudget* budget = &PixelBudget::Global())
+      : options_(std::move(options)), budget_(budget) {}
 
   ImageAnalysis Analyze(std::span<const uint8_t> encoded);
 
@@ -37,6 +63,7 @@ class ImageAnalyzer {
 
  private:
   DecodeOptions options_;
+  PixelBudget* budget_;
   PdqHasher hasher_;
 };
 
