@@ -237,6 +237,27 @@ TEST_F(CliTest, HashPdqMatchesTheReferenceVectors) {
   EXPECT_EQ(i, rows.size());
 }
 
+TEST_F(CliTest, ApproximatePdqIsOptInAndNamedAsSuch) {
+  auto jpeg = EncodeJpeg(GeneratePattern(1024, 768, 21), 80);
+  ASSERT_TRUE(jpeg.ok());
+  const std::string path = dir_.Write("big.jpg", std::string(jpeg->begin(), jpeg->end()));
+  RunResult exact = Tantalio("hash --format json " + Quote(path));
+  RunResult fast = Tantalio("hash --format json --pdq-fast 2 " + Quote(path));
+  ASSERT_EQ(exact.exit_code, 0) << exact.err;
+  ASSERT_EQ(fast.exit_code, 0) << fast.err;
+  auto e = nlohmann::json::parse(exact.out);
+  auto f = nlohmann::json::parse(fast.out);
+  EXPECT_FALSE(f.contains("pdq")) << "an approximate hash must not be labelled pdq";
+  const std::string a = e["pdq"], b = f["pdq_fast"];
+  int distance = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    distance += __builtin_popcount(std::stoi(a.substr(i, 1), nullptr, 16) ^
+                                   std::stoi(b.substr(i, 1), nullptr, 16));
+  }
+  EXPECT_LE(distance, 31) << a << " vs " << b;
+  EXPECT_EQ(Tantalio("hash --pdq-fast 3 " + Quote(path)).exit_code, 2);
+}
+
 TEST_F(CliTest, ScanStoresPdqForImages) {
   CreateCase();
   auto jpeg = EncodeJpeg(GeneratePattern(200, 150, 9), 85);

@@ -58,6 +58,11 @@ struct DecodeOptions {
   // Images with more pixels than this are refused (kResourceExhausted)
   // before any pixel buffer is allocated.
   uint64_t max_pixels = 200'000'000;
+  // Approximate mode, never the default: decode JPEGs at 1/2, 1/4 or 1/8 of
+  // their size (libjpeg-turbo DCT scaling), as far as the shorter side stays
+  // at least 256 px. Much faster for big photos, but the pixels, and so the
+  // PDQ bits, differ from the full decode. 1 decodes exactly.
+  int jpeg_scale_denom = 1;
   // Called once the image size is known and before the pixel buffer is
   // allocated (after the max_pixels check). A caller can use it to bound the
   // memory of concurrent decodes; a non-OK status aborts the decode with it.

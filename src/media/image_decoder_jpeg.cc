@@ -1,5 +1,6 @@
 // JPEG through libjpeg-turbo with its default decoding settings (ISLOW IDCT,
 // fancy upsampling): the pixels the canonical PDQ vectors were made from.
+#include <algorithm>
 #include <csetjmp>
 #include <cstddef>
 #include <cstdio>  // before jpeglib.h, which needs size_t and FILE
@@ -57,6 +58,14 @@ bool DecodeJpegInto(std::span<const uint8_t> bytes, const DecodeOptions& options
   jpeg_read_header(cinfo, TRUE);
   *size_status = CheckSize(cinfo->image_width, cinfo->image_height, options, "jpeg");
   if (!size_status->ok()) return true;
+  const unsigned shorter = std::min(cinfo->image_width, cinfo->image_height);
+  for (int denom = options.jpeg_scale_denom; denom > 1; denom /= 2) {
+    if (shorter / static_cast<unsigned>(denom) >= 256) {
+      cinfo->scale_num = 1;
+      cinfo->scale_denom = static_cast<unsigned>(denom);
+      break;
+    }
+  }
   int channels = 3;
   bool cmyk = false;
   switch (cinfo->jpeg_color_space) {
