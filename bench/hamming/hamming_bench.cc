@@ -277,6 +277,21 @@ std::string Recall(const MatchSet& got, const MatchSet& exact) {
 
 }  // namespace
 
+// Saves `index` to `path` and loads it back, printing both times. False if the
+// save failed.
+bool TimeSnapshot(const tantalio::index::HammingIndex& index, const std::string& path,
+                  const char* label) {
+  auto t0 = Clock::now();
+  if (!index.Save(path).ok()) return false;
+  const double save = Seconds(t0);
+  t0 = Clock::now();
+  auto loaded = tantalio::index::LoadHammingIndex(path);
+  const double load = Seconds(t0);
+  std::printf("# %s snapshot: save %.2f s, load (mmap + checksums) %.2f s, %s\n", label, save, load,
+              loaded.ok() ? "ok" : loaded.status().ToString().c_str());
+  return true;
+}
+
 #if TANTALIO_HAVE_FAISS
 // Searches `count` images one at a time (8 orientation codes each) and
 // gathers (query, id) pairs. FAISS's radius is strict (d < radius), so an
@@ -326,16 +341,7 @@ int main(int argc, char** argv) {
     const double build = Seconds(t0);
     exact =
         RunTantalio("tantalio flat", *index, build, index->MemoryBytes() / 1048576.0, images, f);
-    if (!f.snapshot.empty()) {
-      t0 = Clock::now();
-      if (!index->Save(f.snapshot).ok()) return 1;
-      const double save = Seconds(t0);
-      t0 = Clock::now();
-      auto loaded = tantalio::index::LoadHammingIndex(f.snapshot);
-      const double load = Seconds(t0);
-      std::printf("# flat snapshot: save %.2f s, load (mmap + checksums) %.2f s, %s\n", save, load,
-                  loaded.ok() ? "ok" : loaded.status().ToString().c_str());
-    }
+    if (!f.snapshot.empty() && !TimeSnapshot(*index, f.snapshot, "flat")) return 1;
   }
   if (f.mih) {
     for (HammingAlgorithm algorithm : {HammingAlgorithm::kMih, HammingAlgorithm::kAuto}) {
@@ -354,15 +360,9 @@ int main(int argc, char** argv) {
         std::printf("# MISMATCH: %s differs from flat (%s)\n", name.c_str(),
                     Recall(got, exact).c_str());
       }
-      if (!f.snapshot.empty() && algorithm == HammingAlgorithm::kMih) {
-        t0 = Clock::now();
-        if (!index->Save(f.snapshot).ok()) return 1;
-        const double save = Seconds(t0);
-        t0 = Clock::now();
-        auto loaded = tantalio::index::LoadHammingIndex(f.snapshot);
-        const double load = Seconds(t0);
-        std::printf("# mih snapshot: save %.2f s, load (mmap + checksums) %.2f s, %s\n", save, load,
-                    loaded.ok() ? "ok" : loaded.status().ToString().c_str());
+      if (!f.snapshot.empty() && algorithm == HammingAlgorithm::kMih &&
+          !TimeSnapshot(*index, f.snapshot, "mih")) {
+        return 1;
       }
     }
   }
