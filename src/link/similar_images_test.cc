@@ -47,7 +47,7 @@ class SimilarImagesTest : public ::testing::Test {
     f.status = kStatusOk;
     f.sha256 = sha;
     b.files.push_back(f);
-    b.fingerprints.push_back(FingerprintRecord{sha, "pdq", 1, -1, pdq, quality, false, "", ""});
+    b.fingerprints.push_back(FingerprintRecord{sha, "pdq", 1, -1, pdq, quality, false, "", "", ""});
     ASSERT_TRUE(store_->Apply(b).ok());
   }
 

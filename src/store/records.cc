@@ -18,12 +18,17 @@ void MoveAppend(std::vector<T>& from, std::vector<T>& to) {
 
 }  // namespace
 
+bool IsHashSetKind(std::string_view kind) {
+  return kind == kKindIllegal || kind == kKindKnownGood || kind == kKindWatch;
+}
+
 void ScanRecords::MergeFrom(ScanRecords&& other) {
   MoveAppend(other.contents, contents);
   MoveAppend(other.files, files);
   MoveAppend(other.metadata, metadata);
   MoveAppend(other.fingerprints, fingerprints);
   MoveAppend(other.errors, errors);
+  MoveAppend(other.matches, matches);
   MoveAppend(other.completed_units, completed_units);
 }
 

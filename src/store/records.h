@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "store/hash_set_records.h"
+
 namespace tantalio {
 
 struct CaseInfo {
@@ -94,6 +96,9 @@ struct FingerprintRecord {
   bool partial = false;  // computed from an image that decoded only in part
   std::string warning;   // the decoder's warning when partial
   std::string producer;  // decoder versions that produced the pixels
+  // PDQ: the hex of the 7 other orientation hashes (rot90 .. flipminus1, in
+  // PdqVariant order), kept so that later matching needs no re-decode.
+  std::string variants;
 };
 
 struct ErrorRecord {
@@ -110,6 +115,7 @@ struct ScanRecords {
   std::vector<MetadataRecord> metadata;
   std::vector<FingerprintRecord> fingerprints;
   std::vector<ErrorRecord> errors;
+  std::vector<MatchRecord> matches;  // against known hash sets
   // Top-level evidence items finished by these records: a re-run skips them.
   std::vector<std::string> completed_units;
 
@@ -118,7 +124,8 @@ struct ScanRecords {
   // Rows a writer will insert besides contents and metadata.
   size_t RecordCount() const { return files.size() + errors.size() + completed_units.size(); }
   bool empty() const {
-    return RecordCount() == 0 && contents.empty() && metadata.empty() && fingerprints.empty();
+    return RecordCount() == 0 && contents.empty() && metadata.empty() && fingerprints.empty() &&
+           matches.empty();
   }
 };
 

@@ -10,6 +10,7 @@
 #define TANTALIO_STORE_STORE_H_
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -17,9 +18,27 @@
 #include <vector>
 
 #include "base/status.h"
+#include "store/hash_set_records.h"
 #include "store/records.h"
 
 namespace tantalio {
+
+// A hash-set import in progress; see Store::BeginHashSetImport.
+class HashSetImport {
+ public:
+  virtual ~HashSetImport() = default;  // rolls back unless committed
+  // Adds one normalised entry. When the set already holds an entry with the
+  // same source id (MediaID) or any same hash, the two are merged: fields
+  // the earlier one lacks are filled, conflicting values keep the earlier
+  // one, except the category, which keeps the more severe (lower non-zero
+  // code). Returns a sentence describing the merge, or nullopt when new.
+  virtual Result<std::optional<std::string>> Add(const formats::HashSetEntry& entry) = 0;
+  // Commits the set; returns it with its entry count. Fields of `described`
+  // that are not empty (agency, version, source_format, category_scheme)
+  // replace those given to BeginHashSetImport: what the file says about
+  // itself is known only once it is read. Call at most once.
+  virtual Result<HashSetInfo> Commit(const HashSetInfo& described) = 0;
+};
 
 class Store {
  public:
@@ -82,6 +101,55 @@ class Store {
   // fingerprint of `algorithm` (e.g. "pdq"), ordered by content.
   virtual Status ForEachPerceptualHash(int64_t case_id, std::string_view algorithm,
                                        const std::function<bool(const PerceptualRow&)>& visit) = 0;
+
+  // ---- Known-material hash sets ----
+
+  // Starts importing a new set. Everything added through the returned object
+  // is one transaction: it becomes visible on Commit(), and destroying the
+  // object uncommitted leaves nothing of the set behind. The Store must not
+  // be used for anything else until the import object is gone.
+  // kAlreadyExists if a set of that name exists; kInvalidArgument for an
+  // empty name or an unknown kind.
+  virtual Result<std::unique_ptr<HashSetImport>> BeginHashSetImport(const HashSetInfo& info) = 0;
+  // All sets, by name, with their entry counts.
+  virtual Result<std::vector<HashSetInfo>> ListHashSets() = 0;
+  // kNotFound naming the set when there is none.
+  virtual Result<HashSetInfo> FindHashSet(std::string_view name) = 0;
+  // Streams a set's entries in import order. Stops when `visit` returns false.
+  virtual Status ForEachHashSetEntry(int64_t set_id,
+                                     const std::function<bool(const StoredHashEntry&)>& visit) = 0;
+  // Streams the matchable values of every entry of the given sets (all sets
+  // when `set_ids` is empty), in entry order.
+  virtual Status ForEachMatchableHash(const std::vector<int64_t>& set_ids,
+                                      const std::function<bool(const MatchableHash&)>& visit) = 0;
+
+  // ---- Matches ----
+
+  // Streams a device's contents with their digests and PDQ orientations, by
+  // SHA-256.
+  virtual Status ForEachContentForMatching(
+      int64_t device_id, const std::function<bool(const ContentForMatching&)>& visit) = 0;
+  // The sets already matched against a device, with the PDQ distance used.
+  virtual Result<std::map<int64_t, int>> MatchedSets(int64_t device_id) = 0;
+  // Records that every content of the device was matched against `set_ids`
+  // at `max_distance` (keeps the larger distance when recorded before).
+  virtual Status RecordMatchedSets(int64_t device_id, const std::vector<int64_t>& set_ids,
+                                   int max_distance) = 0;
+  // Streams the case's matches, by device, path, set. Known-good matches are
+  // left out unless `include_known_good`.
+  virtual Status ForEachMatch(int64_t case_id, bool include_known_good,
+                              const std::function<bool(const MatchRow&)>& visit) = 0;
+  // Counts per set and category, known-good files, and new material.
+  virtual Result<MatchSummary> SummarizeMatches(int64_t case_id) = 0;
+  // The SHA-256 of every content of the case that matches only known-good
+  // sets: review lists leave these out (they are never deleted).
+  virtual Result<std::unordered_set<std::string>> KnownGoodContents(int64_t case_id) = 0;
+
+  // Streams each content of the case that an illegal or watch set
+  // categorises (category not null), once, with its most severe entry, by
+  // SHA-256.
+  virtual Status ForEachCategorisedContent(
+      int64_t case_id, const std::function<bool(const CategorisedContent&)>& visit) = 0;
 
   // Appends to the hash-chained audit log.
   virtual Status AppendAudit(const AuditEvent& event) = 0;

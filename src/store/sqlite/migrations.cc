@@ -119,9 +119,65 @@ ALTER TABLE fingerprints ADD COLUMN producer TEXT NOT NULL DEFAULT '';
 CREATE INDEX fingerprints_by_value ON fingerprints(algorithm, value);
 )sql";
 
+// Known-material hash sets, their entries, the matches of contents against
+// them, which sets each device was matched against, and the 7 other PDQ
+// orientations of each image (matching after a scan needs no re-decode).
+// Hashes are lower-case hex like contents; the indexes are partial, so
+// entries without a given hash cost nothing in it.
+constexpr std::string_view kV3 = R"sql(
+CREATE TABLE hash_sets(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  agency TEXT NOT NULL DEFAULT '',
+  kind TEXT NOT NULL CHECK(kind IN ('illegal', 'known-good', 'watch')),
+  version TEXT NOT NULL DEFAULT '',
+  imported_at TEXT NOT NULL,
+  source_format TEXT NOT NULL DEFAULT '',
+  category_scheme TEXT NOT NULL DEFAULT '',
+  source_file BLOB NOT NULL DEFAULT '',
+  entries INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE hash_entries(
+  id INTEGER PRIMARY KEY,
+  set_id INTEGER NOT NULL REFERENCES hash_sets(id),
+  md5 TEXT, sha1 TEXT, sha256 TEXT, pdq TEXT,
+  pdq_quality INTEGER,
+  photodna TEXT NOT NULL DEFAULT '',
+  category INTEGER,
+  category_source TEXT NOT NULL DEFAULT '',
+  series TEXT NOT NULL DEFAULT '',
+  victim_identified INTEGER, offender_identified INTEGER, distributed INTEGER,
+  tags TEXT NOT NULL DEFAULT '',
+  comments TEXT NOT NULL DEFAULT '',
+  source_ref TEXT,
+  size INTEGER,
+  mime_type TEXT NOT NULL DEFAULT '',
+  name BLOB NOT NULL DEFAULT '');
+CREATE INDEX hash_entries_by_md5 ON hash_entries(md5) WHERE md5 IS NOT NULL;
+CREATE INDEX hash_entries_by_sha1 ON hash_entries(sha1) WHERE sha1 IS NOT NULL;
+CREATE INDEX hash_entries_by_sha256 ON hash_entries(sha256) WHERE sha256 IS NOT NULL;
+CREATE INDEX hash_entries_by_pdq ON hash_entries(pdq) WHERE pdq IS NOT NULL;
+CREATE INDEX hash_entries_by_ref ON hash_entries(set_id, source_ref) WHERE source_ref IS NOT NULL;
+CREATE TABLE matches(
+  sha256 TEXT NOT NULL REFERENCES contents(sha256),
+  entry_id INTEGER NOT NULL REFERENCES hash_entries(id),
+  method TEXT NOT NULL,
+  distance INTEGER NOT NULL DEFAULT 0,
+  orientation TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY(sha256, entry_id, method)) WITHOUT ROWID;
+CREATE INDEX matches_by_entry ON matches(entry_id);
+CREATE TABLE device_matched_sets(
+  device_id INTEGER NOT NULL REFERENCES devices(id),
+  set_id INTEGER NOT NULL REFERENCES hash_sets(id),
+  max_distance INTEGER NOT NULL,
+  matched_at TEXT NOT NULL,
+  PRIMARY KEY(device_id, set_id)) WITHOUT ROWID;
+ALTER TABLE fingerprints ADD COLUMN variants TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "cases, devices, files, contents, metadata, fingerprints, errors, audit", kV1},
     {2, "fingerprints: partial flag, decoder warning and producer; index by value", kV2},
+    {3, "hash sets, entries, matches, matched sets per device; PDQ orientations", kV3},
 };
 
 }  // namespace

@@ -14,6 +14,9 @@
 
 namespace tantalio::sqlite {
 
+// The current UTC time as stored: "2026-11-27T19:04:57.123Z".
+std::string UtcNow();
+
 class Database {
  public:
   static Result<std::unique_ptr<Database>> Open(const std::string& path);

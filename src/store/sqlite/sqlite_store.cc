@@ -12,6 +12,7 @@
 #include "base/hex.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_handle.h"
+#include "store/sqlite/sqlite_hash_sets.h"
 
 namespace tantalio {
 namespace {
@@ -19,20 +20,7 @@ namespace {
 using sqlite::Database;
 using sqlite::Statement;
 using sqlite::Transaction;
-
-std::string UtcNow() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t t = std::chrono::system_clock::to_time_t(now);
-  auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
-  return out;
-}
+using sqlite::UtcNow;
 
 std::string Sha256Hex(std::string_view text) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -66,7 +54,8 @@ Status StepAll(Statement& s, std::vector<T>& out, const std::function<T(const St
 
 class SqliteStore : public Store {
  public:
-  explicit SqliteStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+  explicit SqliteStore(std::unique_ptr<Database> db)
+      : db_(std::move(db)), hash_sets_(std::make_unique<sqlite::SqliteHashSets>(*db_)) {}
 
   Status Initialize() {
     TANTALIO_RETURN_IF_ERROR(db_->Exec("PRAGMA page_size=16384"));  // new stores only
@@ -240,6 +229,7 @@ class SqliteStore : public Store {
     TANTALIO_RETURN_IF_ERROR(WriteMetadata(batch));
     TANTALIO_RETURN_IF_ERROR(WriteFingerprints(batch));
     TANTALIO_RETURN_IF_ERROR(WriteErrors(batch));
+    TANTALIO_RETURN_IF_ERROR(hash_sets_->WriteMatches(batch.matches));
     Statement unit(
         *db_, "INSERT OR IGNORE INTO completed_units(device_id, unit_path, scan_id) VALUES(?,?,?)");
     for (const auto& path : batch.completed_units) {
@@ -448,6 +438,46 @@ class SqliteStore : public Store {
     }
   }
 
+  Result<std::unique_ptr<HashSetImport>> BeginHashSetImport(const HashSetInfo& info) override {
+    return hash_sets_->BeginImport(info);
+  }
+  Result<std::vector<HashSetInfo>> ListHashSets() override { return hash_sets_->List(); }
+  Result<HashSetInfo> FindHashSet(std::string_view name) override { return hash_sets_->Find(name); }
+  Status ForEachHashSetEntry(int64_t set_id,
+                             const std::function<bool(const StoredHashEntry&)>& visit) override {
+    return hash_sets_->ForEachEntry(set_id, visit);
+  }
+  Status ForEachMatchableHash(const std::vector<int64_t>& set_ids,
+                              const std::function<bool(const MatchableHash&)>& visit) override {
+    return hash_sets_->ForEachMatchable(set_ids, visit);
+  }
+  Status ForEachContentForMatching(
+      int64_t device_id, const std::function<bool(const ContentForMatching&)>& visit) override {
+    return hash_sets_->ForEachContentForMatching(device_id, visit);
+  }
+  Result<std::map<int64_t, int>> MatchedSets(int64_t device_id) override {
+    return hash_sets_->MatchedSets(device_id);
+  }
+  Status RecordMatchedSets(int64_t device_id, const std::vector<int64_t>& set_ids,
+                           int max_distance) override {
+    return hash_sets_->RecordMatchedSets(device_id, set_ids, max_distance);
+  }
+  Status ForEachMatch(int64_t case_id, bool include_known_good,
+                      const std::function<bool(const MatchRow&)>& visit) override {
+    return hash_sets_->ForEachMatch(case_id, include_known_good, visit);
+  }
+  Result<MatchSummary> SummarizeMatches(int64_t case_id) override {
+    return hash_sets_->Summarize(case_id);
+  }
+  Result<std::unordered_set<std::string>> KnownGoodContents(int64_t case_id) override {
+    return hash_sets_->KnownGoodContents(case_id);
+  }
+
+  Status ForEachCategorisedContent(
+      int64_t case_id, const std::function<bool(const CategorisedContent&)>& visit) override {
+    return hash_sets_->ForEachCategorisedContent(case_id, visit);
+  }
+
   Status AppendAudit(const AuditEvent& event) override {
     Transaction tx(*db_);
     TANTALIO_RETURN_IF_ERROR(tx.status());
@@ -597,7 +627,7 @@ class SqliteStore : public Store {
     Statement s(
         *db_,
         "INSERT OR IGNORE INTO fingerprints(sha256, algorithm, version, timestamp_ms, value,"
-        " quality, partial, warning, producer) VALUES(?,?,?,?,?,?,?,?,?)");
+        " quality, partial, warning, producer, variants) VALUES(?,?,?,?,?,?,?,?,?,?)");
     for (const auto& f : batch.fingerprints) {
       std::optional<int64_t> quality;
       if (f.quality) quality = *f.quality;
@@ -610,6 +640,7 @@ class SqliteStore : public Store {
                                    .Bind(7, int64_t{f.partial ? 1 : 0})
                                    .Bind(8, f.warning)
                                    .Bind(9, f.producer)
+                                   .Bind(10, f.variants)
                                    .Run());
     }
     return Status::Ok();
@@ -635,6 +666,7 @@ class SqliteStore : public Store {
   }
 
   std::unique_ptr<Database> db_;
+  std::unique_ptr<sqlite::SqliteHashSets> hash_sets_;
 };
 
 }  // namespace

@@ -1,0 +1,646 @@
+#include "store/sqlite/sqlite_hash_sets.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+namespace tantalio::sqlite {
+namespace {
+
+using formats::HashSetEntry;
+
+// The entry columns, in the order ReadEntry and BindEntry use.
+constexpr std::string_view kEntryColumns =
+    "md5, sha1, sha256, pdq, pdq_quality, photodna, category, category_source, series,"
+    " victim_identified, offender_identified, distributed, tags, comments, source_ref, size,"
+    " mime_type, name";
+constexpr int kEntryColumnCount = 18;
+
+// kEntryColumns qualified with a table alias: "e.md5, e.sha1, ...".
+std::string QualifiedEntryColumns(std::string_view alias) {
+  std::string out;
+  std::string_view rest = kEntryColumns;
+  while (!rest.empty()) {
+    const size_t comma = rest.find(',');
+    std::string_view column = rest.substr(0, comma);
+    while (!column.empty() && column.front() == ' ') column.remove_prefix(1);
+    out += (out.empty() ? "" : ", ") + std::string(alias) + "." + std::string(column);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+  }
+  return out;
+}
+
+std::optional<int64_t> ToOptional(const std::optional<int>& v) {
+  return v ? std::optional<int64_t>(*v) : std::nullopt;
+}
+std::optional<int64_t> ToOptional(const std::optional<bool>& v) {
+  return v ? std::optional<int64_t>(*v ? 1 : 0) : std::nullopt;
+}
+
+// Binds `text` as TEXT, or NULL when empty (hashes and ids: NULL keeps them
+// out of the partial indexes).
+void BindOrNull(Statement& s, int index, const std::string& text) {
+  if (text.empty()) {
+    s.BindNull(index);
+  } else {
+    s.Bind(index, text);
+  }
+}
+
+// Binds the entry's columns at `first`..`first + kEntryColumnCount - 1`.
+void BindEntry(Statement& s, int first, const HashSetEntry& e) {
+  int i = first;
+  BindOrNull(s, i++, e.md5);
+  BindOrNull(s, i++, e.sha1);
+  BindOrNull(s, i++, e.sha256);
+  BindOrNull(s, i++, e.pdq);
+  s.Bind(i++, ToOptional(e.pdq_quality));
+  s.Bind(i++, e.photodna);
+  s.Bind(i++, ToOptional(e.category));
+  s.Bind(i++, e.category_source);
+  s.Bind(i++, e.series);
+  s.Bind(i++, ToOptional(e.victim_identified));
+  s.Bind(i++, ToOptional(e.offender_identified));
+  s.Bind(i++, ToOptional(e.distributed));
+  s.Bind(i++, e.tags);
+  s.Bind(i++, e.comments);
+  BindOrNull(s, i++, e.source_ref);
+  s.Bind(i++, e.size);
+  s.Bind(i++, e.mime_type);
+  s.BindBlob(i++, e.name);
+}
+
+std::optional<int> OptionalInt(const Statement& s, int column) {
+  return s.IsNull(column) ? std::nullopt : std::optional<int>(static_cast<int>(s.Int(column)));
+}
+std::optional<bool> OptionalBool(const Statement& s, int column) {
+  return s.IsNull(column) ? std::nullopt : std::optional<bool>(s.Int(column) != 0);
+}
+
+HashSetEntry ReadEntry(const Statement& s, int first) {
+  HashSetEntry e;
+  int i = first;
+  e.md5 = s.Text(i++);
+  e.sha1 = s.Text(i++);
+  e.sha256 = s.Text(i++);
+  e.pdq = s.Text(i++);
+  e.pdq_quality = OptionalInt(s, i++);
+  e.photodna = s.Text(i++);
+  e.category = OptionalInt(s, i++);
+  e.category_source = s.Text(i++);
+  e.series = s.Text(i++);
+  e.victim_identified = OptionalBool(s, i++);
+  e.offender_identified = OptionalBool(s, i++);
+  e.distributed = OptionalBool(s, i++);
+  e.tags = s.Text(i++);
+  e.comments = s.Text(i++);
+  e.source_ref = s.Text(i++);
+  if (!s.IsNull(i)) e.size = s.Int(i);
+  ++i;
+  e.mime_type = s.Text(i++);
+  e.name = s.Text(i++);
+  return e;
+}
+
+// The more severe of two categories: the lower non-zero code; 0
+// (non-pertinent) only over uncategorised.
+std::optional<int> MoreSevere(std::optional<int> a, std::optional<int> b) {
+  if (!a) return b;
+  if (!b) return a;
+  if (*a == 0) return b;
+  if (*b == 0) return a;
+  return std::min(*a, *b);
+}
+
+// Merges `add` into `kept`: empty fields are filled, conflicting values keep
+// `kept`'s, the category keeps the more severe. Appends what conflicted.
+void MergeInto(HashSetEntry& kept, const HashSetEntry& add, std::string& conflicts) {
+  auto text = [&](std::string& into, const std::string& from, std::string_view what) {
+    if (from.empty() || into == from) return;
+    if (into.empty()) {
+      into = from;
+    } else {
+      conflicts += conflicts.empty() ? "" : ", ";
+      conflicts += std::string(what) + " differs (kept '" + into + "', dropped '" + from + "')";
+    }
+  };
+  auto optional = [&](auto& into, const auto& from, std::string_view what) {
+    if (!from || into == from) return;
+    if (!into) {
+      into = from;
+    } else {
+      conflicts += conflicts.empty() ? "" : ", ";
+      conflicts += std::string(what) + " differs (kept the first)";
+    }
+  };
+  text(kept.md5, add.md5, "MD5");
+  text(kept.sha1, add.sha1, "SHA-1");
+  text(kept.sha256, add.sha256, "SHA-256");
+  text(kept.pdq, add.pdq, "PDQ");
+  optional(kept.pdq_quality, add.pdq_quality, "PDQ quality");
+  text(kept.photodna, add.photodna, "PhotoDNA");
+  if (kept.category != add.category && add.category_source != "") {
+    auto severe = MoreSevere(kept.category, add.category);
+    if (kept.category && add.category) {
+      conflicts += conflicts.empty() ? "" : ", ";
+      conflicts += "category " + std::to_string(*kept.category) + " vs " +
+                   std::to_string(*add.category) + " (kept the more severe)";
+    }
+    if (severe == add.category) kept.category_source = add.category_source;
+    kept.category = severe;
+  }
+  text(kept.series, add.series, "series");
+  optional(kept.victim_identified, add.victim_identified, "victim identified");
+  optional(kept.offender_identified, add.offender_identified, "offender identified");
+  optional(kept.distributed, add.distributed, "distributed");
+  text(kept.tags, add.tags, "tags");
+  text(kept.comments, add.comments, "comments");
+  text(kept.source_ref, add.source_ref, "source id");
+  optional(kept.size, add.size, "size");
+  text(kept.mime_type, add.mime_type, "MIME type");
+  text(kept.name, add.name, "name");
+}
+
+class SqliteHashSetImport : public HashSetImport {
+ public:
+  SqliteHashSetImport(Database& db, int64_t set_id)
+      : db_(db),
+        tx_(db),
+        set_id_(set_id),
+        insert_(db, "INSERT INTO hash_entries(set_id, " + std::string(kEntryColumns) +
+                        ") VALUES(?" + Placeholders() + ")"),
+        update_(db, "UPDATE hash_entries SET (" + std::string(kEntryColumns) + ") = (" +
+                        Placeholders().substr(1) + ") WHERE id = ?"),
+        read_(db, "SELECT " + std::string(kEntryColumns) + " FROM hash_entries WHERE id = ?"),
+        by_ref_(db, "SELECT id FROM hash_entries WHERE set_id = ?1 AND source_ref = ?2"),
+        by_md5_(db, "SELECT id FROM hash_entries WHERE md5 = ?2 AND set_id = ?1"),
+        by_sha1_(db, "SELECT id FROM hash_entries WHERE sha1 = ?2 AND set_id = ?1"),
+        by_sha256_(db, "SELECT id FROM hash_entries WHERE sha256 = ?2 AND set_id = ?1"),
+        by_pdq_(db, "SELECT id FROM hash_entries WHERE pdq = ?2 AND set_id = ?1") {}
+
+  Status Prepared() const {
+    if (!tx_.status().ok()) return tx_.status();
+    for (const Statement* s :
+         {&insert_, &update_, &read_, &by_ref_, &by_md5_, &by_sha1_, &by_sha256_, &by_pdq_}) {
+      if (!s->status().ok()) return s->status();
+    }
+    return Status::Ok();
+  }
+
+  void set_id(int64_t id) { set_id_ = id; }
+
+  Result<std::optional<std::string>> Add(const HashSetEntry& entry) override {
+    if (committed_) return InternalError("hash set import: Add after Commit");
+    std::string why;
+    TANTALIO_ASSIGN_OR_RETURN(int64_t existing, FindExisting(entry, why));
+    if (existing == 0) {
+      insert_.Bind(1, set_id_);
+      BindEntry(insert_, 2, entry);
+      TANTALIO_RETURN_IF_ERROR(insert_.Run());
+      return std::optional<std::string>();
+    }
+    read_.Bind(1, existing);
+    TANTALIO_ASSIGN_OR_RETURN(bool row, read_.Step());
+    if (!row)
+      return InternalError("hash set import: entry " + std::to_string(existing) + " vanished");
+    HashSetEntry kept = ReadEntry(read_, 0);
+    read_.Reset();
+    std::string conflicts;
+    MergeInto(kept, entry, conflicts);
+    BindEntry(update_, 1, kept);
+    update_.Bind(kEntryColumnCount + 1, existing);
+    TANTALIO_RETURN_IF_ERROR(update_.Run());
+    std::string message = "merged into an earlier record with the same " + why;
+    if (!conflicts.empty()) message += "; " + conflicts;
+    return std::optional<std::string>(std::move(message));
+  }
+
+  Result<HashSetInfo> Commit(const HashSetInfo& described) override {
+    if (committed_) return InternalError("hash set import: committed twice");
+    Statement describe(
+        db_,
+        "UPDATE hash_sets SET agency = COALESCE(NULLIF(?2, ''), agency),"
+        " version = COALESCE(NULLIF(?3, ''), version),"
+        " source_format = COALESCE(NULLIF(?4, ''), source_format),"
+        " category_scheme = COALESCE(NULLIF(?5, ''), category_scheme) WHERE id = ?1");
+    TANTALIO_RETURN_IF_ERROR(describe.Bind(1, set_id_)
+                                 .Bind(2, described.agency)
+                                 .Bind(3, described.version)
+                                 .Bind(4, described.source_format)
+                                 .Bind(5, described.category_scheme)
+                                 .Run());
+    Statement count(db_,
+                    "UPDATE hash_sets SET entries = (SELECT COUNT(*) FROM hash_entries WHERE "
+                    "set_id = ?1) WHERE id = ?1");
+    TANTALIO_RETURN_IF_ERROR(count.Bind(1, set_id_).Run());
+    Statement read(db_, "SELECT name FROM hash_sets WHERE id = ?");
+    read.Bind(1, set_id_);
+    TANTALIO_ASSIGN_OR_RETURN(bool row, read.Step());
+    if (!row) return InternalError("hash set import: the set vanished");
+    std::string name = read.Text(0);
+    read.Reset();
+    TANTALIO_RETURN_IF_ERROR(tx_.Commit().WithContext("commit hash set " + name));
+    committed_ = true;
+    return SqliteHashSets(db_).Find(name);
+  }
+
+ private:
+  // "?,?,...,?" with one placeholder per entry column, after a leading comma.
+  static std::string Placeholders() {
+    std::string out;
+    for (int i = 0; i < kEntryColumnCount; ++i) out += ",?";
+    return out;
+  }
+
+  // The id of an entry of this set with the same source id or hash, or 0.
+  Result<int64_t> FindExisting(const HashSetEntry& e, std::string& why) {
+    const std::pair<Statement*, const std::string*> keys[] = {
+        {&by_ref_, &e.source_ref}, {&by_sha256_, &e.sha256}, {&by_sha1_, &e.sha1},
+        {&by_md5_, &e.md5},        {&by_pdq_, &e.pdq},
+    };
+    static constexpr std::string_view kNames[] = {"source id", "SHA-256", "SHA-1", "MD5", "PDQ"};
+    for (size_t k = 0; k < std::size(keys); ++k) {
+      auto [statement, value] = keys[k];
+      if (value->empty()) continue;
+      statement->Bind(1, set_id_).Bind(2, *value);
+      TANTALIO_ASSIGN_OR_RETURN(bool row, statement->Step());
+      int64_t id = row ? statement->Int(0) : 0;
+      statement->Reset();
+      if (id != 0) {
+        why = std::string(kNames[k]) + " " + *value;
+        return id;
+      }
+    }
+    return int64_t{0};
+  }
+
+  Database& db_;
+  Transaction tx_;  // declared before the statements: they finish first
+  int64_t set_id_;
+  bool committed_ = false;
+  Statement insert_, update_, read_;
+  Statement by_ref_, by_md5_, by_sha1_, by_sha256_, by_pdq_;
+};
+
+HashSetInfo ReadSet(const Statement& s) {
+  HashSetInfo info;
+  info.id = s.Int(0);
+  info.name = s.Text(1);
+  info.agency = s.Text(2);
+  info.kind = s.Text(3);
+  info.version = s.Text(4);
+  info.imported_at = s.Text(5);
+  info.source_format = s.Text(6);
+  info.category_scheme = s.Text(7);
+  info.source_file = s.Text(8);
+  info.entries = static_cast<uint64_t>(s.Int(9));
+  return info;
+}
+
+constexpr std::string_view kSetColumns =
+    "id, name, agency, kind, version, imported_at, source_format, category_scheme, source_file,"
+    " entries";
+
+// Case contents with the sets they match, for summaries and review filters.
+constexpr std::string_view kCaseContents =
+    "WITH case_contents AS (SELECT f.sha256, COUNT(*) AS n FROM files f"
+    " JOIN devices d ON d.id = f.device_id WHERE d.case_id = ?1 AND f.sha256 IS NOT NULL"
+    " GROUP BY f.sha256)";
+
+}  // namespace
+
+Result<std::unique_ptr<HashSetImport>> SqliteHashSets::BeginImport(const HashSetInfo& info) {
+  if (info.name.empty()) return InvalidArgumentError("import hash set: the name is empty");
+  if (!IsHashSetKind(info.kind)) {
+    return InvalidArgumentError("import hash set " + info.name + ": unknown kind '" + info.kind +
+                                "' (use illegal, known-good or watch)");
+  }
+  // The set row is written inside the import's transaction, so a failed
+  // import leaves no empty set behind either.
+  auto import = std::make_unique<SqliteHashSetImport>(db_, 0);
+  TANTALIO_RETURN_IF_ERROR(import->Prepared());
+  Statement s(db_,
+              "INSERT INTO hash_sets(name, agency, kind, version, imported_at, source_format,"
+              " category_scheme, source_file) VALUES(?,?,?,?,?,?,?,?)");
+  Status st = s.Bind(1, info.name)
+                  .Bind(2, info.agency)
+                  .Bind(3, info.kind)
+                  .Bind(4, info.version)
+                  .Bind(5, UtcNow())
+                  .Bind(6, info.source_format)
+                  .Bind(7, info.category_scheme)
+                  .BindBlob(8, info.source_file)
+                  .Run();
+  if (st.code() == StatusCode::kAlreadyExists) {
+    return AlreadyExistsError("import hash set: a set named '" + info.name +
+                              "' already exists (see: tantalio hashset list)");
+  }
+  TANTALIO_RETURN_IF_ERROR(st);
+  import->set_id(sqlite3_last_insert_rowid(db_.get()));
+  return std::unique_ptr<HashSetImport>(std::move(import));
+}
+
+Result<std::vector<HashSetInfo>> SqliteHashSets::List() {
+  Statement s(db_, "SELECT " + std::string(kSetColumns) + " FROM hash_sets ORDER BY name");
+  std::vector<HashSetInfo> out;
+  while (true) {
+    TANTALIO_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return out;
+    out.push_back(ReadSet(s));
+  }
+}
+
+Result<HashSetInfo> SqliteHashSets::Find(std::string_view name) {
+  Statement s(db_, "SELECT " + std::string(kSetColumns) + " FROM hash_sets WHERE name = ?");
+  s.Bind(1, name);
+  TANTALIO_ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) {
+    return NotFoundError("no hash set named '" + std::string(name) +
+                         "' (see: tantalio hashset list)");
+  }
+  return ReadSet(s);
+}
+
+Status SqliteHashSets::ForEachEntry(int64_t set_id,
+                                    const std::function<bool(const StoredHashEntry&)>& visit) {
+  Statement s(db_, "SELECT id, set_id, " + std::string(kEntryColumns) +
+                       " FROM hash_entries WHERE set_id = ? ORDER BY id");
+  s.Bind(1, set_id);
+  while (true) {
+    TANTALIO_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return Status::Ok();
+    StoredHashEntry stored{s.Int(0), s.Int(1), ReadEntry(s, 2)};
+    if (!visit(stored)) return Status::Ok();
+  }
+}
+
+Status SqliteHashSets::ForEachMatchable(const std::vector<int64_t>& set_ids,
+                                        const std::function<bool(const MatchableHash&)>& visit) {
+  std::string sql =
+      "SELECT id, set_id, COALESCE(md5, ''), COALESCE(sha1, ''), COALESCE(sha256, ''),"
+      " COALESCE(pdq, ''), pdq_quality FROM hash_entries";
+  if (!set_ids.empty()) {
+    sql += " WHERE set_id IN (";
+    for (size_t i = 0; i < set_ids.size(); ++i) {
+      sql += (i ? "," : "") + std::to_string(set_ids[i]);
+    }
+    sql += ")";
+  }
+  sql += " ORDER BY id";
+  Statement s(db_, sql);
+  while (true) {
+    TANTALIO_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return Status::Ok();
+    // Text() copies; these strings live for the visit only.
+    const std::string md5 = s.Text(2), sha1 = s.Text(3), sha256 = s.Text(4), pdq = s.Text(5);
+    MatchableHash hash{s.Int(0), s.Int(1), md5, sha1, sha256, pdq, OptionalInt(s, 6)};
+    if (!visit(hash)) return Status::Ok();
+  }
+}
+
+Status SqliteHashSets::ForEachContentForMatching(
+    int64_t device_id, const std::function<bool(const ContentForMatching&)>& visit) {
+  Statement s(db_,
+              "SELECT c.sha256, c.md5, c.sha1, COALESCE(p.value, ''), COALESCE(p.variants, ''),"
+              " p.quality FROM contents c"
+              " LEFT JOIN fingerprints p ON p.sha256 = c.sha256 AND p.algorithm = 'pdq'"
+              "   AND p.timestamp_ms = -1"
+              " WHERE c.sha256 IN (SELECT sha256 FROM files WHERE device_id = ?1"
+              "   AND sha256 IS NOT NULL)"
+              " ORDER BY c.sha256");
+  s.Bind(1, device_id);
+  while (true) {
+    TANTALIO_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return Status::Ok();
+    ContentForMatching c{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), OptionalInt(s, 5)};
+    if (!visit(c)) return Status::Ok();
+  }
+}
+
+Result<std::map<int64_t, int>> SqliteHashSets::MatchedSets(int64_t device_id) {
+  Statement s(db_, "SELECT set_id, max_distance FROM device_matched_sets WHERE device_id = ?");
+  s.Bind(1, device_id);
+  std::map<int64_t, int> out;
+  while (true) {
+    TANTALIO_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return out;
+    out[s.Int(0)] = static_cast<int>(s.Int(1));
+  }
+}
+
+Status SqliteHashSets::RecordMatchedSets(int64_t device_id, const std::vector<int64_t>& set_ids,
+                                         int max_distance) {
+  Transaction tx(db_);
+  TANTALIO_RETURN_IF_ERROR(tx.status());
+  Statement s(db_,
+              "INSERT INTO device_matched_sets(device_id, set_id, max_distance, matched_at)"
+              " VALUES(?,?,?,?) ON CONFLICT(device_id, set_id) DO UPDATE SET"
+              " max_distance = MAX(max_distance, excluded.max_distance),"
+              " matched_at = excluded.matched_at");
+  const std::string now = UtcNow();
+  for (int64_t set_id : set_ids) {
+    TANTALIO_RETURN_IF_ERROR(
+        s.Bind(1, device_id).Bind(2, set_id).Bind(3, int64_t{max_distance}).Bind(4, now).Run());
+  }
+  return tx.Commit();
+}
+
+Status SqliteHashSets::ForEachMatch(int64_t case_id, bool include_known_good,
+                                    const std::function<bool(const MatchRow&)>& visit) {
+  Statement s(db_,
+              "SELECT d.label, f.forensic_path, m.sha256, hs.name, hs.kind,"
+              " COALESCE(e.source_ref, '#' || e.id), m.method, m.distance, m.orientation,"
+              " e.category, e.category_source, e.series"
+              " FROM matches m JOIN hash_entries e ON e.id = m.entry_id"
+              " JOIN hash_sets hs ON hs.id = e.set_id"
+              " JOIN files f ON f.sha256 = m.sha256 JOIN devices d ON d.id = f.device_id"
+              " WHERE d.case_id = ?1 AND (?2 OR hs.kind != 'known-good')"
+              " ORDER BY d.label, f.forensic_path, hs.name, m.method, e.id");
+  s.Bind(1, case_id).Bind(2, int64_t{include_known_good ? 1 : 0});
+  while (true) {
+    TANTALIO_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return Status::Ok();
+    MatchRow r;
+    r.device = s.Text(0);
+    r.forensic_path = s.Text(1);
+    r.sha256 = s.Text(2);
+    r.hash_set = s.Text(3);
+    r.set_kind = s.Text(4);
+    r.entry_ref = s.Text(5);
+    r.method = s.Text(6);
+    r.distance = static_cast<int>(s.Int(7));
+    r.orientation = s.Text(8);
+    r.category = OptionalInt(s, 9);
+    r.category_source = s.Text(10);
+    r.series = s.Text(11);
+    if (!visit(r)) return Status::Ok();
+  }
+}
+
+Result<MatchSummary> SqliteHashSets::Summarize(int64_t case_id) {
+  MatchSummary out;
+  {
+    Statement s(db_, std::string(kCaseContents) +
+                         ", cm AS MATERIALIZED (SELECT m.sha256, m.method, hs.id AS set_id,"
+                         "   hs.name, hs.kind FROM matches m"
+                         "   JOIN hash_entries e ON e.id = m.entry_id"
+                         "   JOIN hash_sets hs ON hs.id = e.set_id"
+                         "   WHERE m.sha256 IN (SELECT sha256 FROM case_contents))"
+                         " SELECT name, kind, COUNT(DISTINCT sha256),"
+                         "  COUNT(DISTINCT CASE WHEN method != 'pdq' THEN sha256 END),"
+                         "  COUNT(DISTINCT CASE WHEN method = 'pdq' THEN sha256 END),"
+                         "  (SELECT COALESCE(SUM(c.n), 0) FROM case_contents c WHERE c.sha256 IN"
+                         "    (SELECT x.sha256 FROM cm x WHERE x.set_id = cm.set_id))"
+                         " FROM cm GROUP BY set_id ORDER BY name");
+    s.Bind(1, case_id);
+    while (true) {
+      TANTALIO_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      auto count = [&](int column) { return static_cast<uint64_t>(s.Int(column)); };
+      out.per_set.push_back(
+          SetMatchCount{s.Text(0), s.Text(1), count(2), count(5), count(3), count(4)});
+    }
+  }
+  // One row per content of the case: its file count, whether it is an image
+  // with a PDQ hash, what it matches, and its most severe category.
+  Statement s(db_, std::string(kCaseContents) +
+                       ", km AS (SELECT m.sha256, hs.kind, e.category FROM matches m"
+                       "   JOIN hash_entries e ON e.id = m.entry_id"
+                       "   JOIN hash_sets hs ON hs.id = e.set_id)"
+                       " SELECT c.n,"
+                       "  EXISTS(SELECT 1 FROM fingerprints p WHERE p.sha256 = c.sha256"
+                       "    AND p.algorithm = 'pdq' AND p.timestamp_ms = -1),"
+                       "  EXISTS(SELECT 1 FROM km WHERE km.sha256 = c.sha256"
+                       "    AND km.kind != 'known-good'),"
+                       "  EXISTS(SELECT 1 FROM km WHERE km.sha256 = c.sha256"
+                       "    AND km.kind = 'known-good'),"
+                       "  (SELECT MIN(km.category) FROM km WHERE km.sha256 = c.sha256"
+                       "    AND km.kind != 'known-good' AND km.category > 0),"
+                       "  EXISTS(SELECT 1 FROM km WHERE km.sha256 = c.sha256"
+                       "    AND km.kind != 'known-good' AND km.category = 0)"
+                       " FROM case_contents c");
+  s.Bind(1, case_id);
+  std::map<std::optional<int>, CategoryCount> categories;
+  while (true) {
+    TANTALIO_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    const auto files = static_cast<uint64_t>(s.Int(0));
+    const bool image = s.Int(1) != 0, known = s.Int(2) != 0, good = s.Int(3) != 0;
+    if (image) {
+      ++out.images;
+      if (!known && !good) {
+        ++out.new_images;
+        out.new_image_files += files;
+      }
+    }
+    if (known) {
+      out.known_files += files;
+      std::optional<int> category = OptionalInt(s, 4);
+      if (!category && s.Int(5) != 0) category = 0;
+      CategoryCount& c = categories[category];
+      c.category = category;
+      ++c.contents;
+      c.files += files;
+    } else if (good) {
+      out.known_good_files += files;
+    }
+  }
+  for (auto& [category, count] : categories) out.per_category.push_back(count);
+  return out;
+}
+
+Result<std::unordered_set<std::string>> SqliteHashSets::KnownGoodContents(int64_t case_id) {
+  Statement s(db_, std::string(kCaseContents) +
+                       " SELECT DISTINCT m.sha256 FROM matches m"
+                       " JOIN hash_entries e ON e.id = m.entry_id"
+                       " JOIN hash_sets hs ON hs.id = e.set_id"
+                       " WHERE hs.kind = 'known-good'"
+                       "  AND m.sha256 IN (SELECT sha256 FROM case_contents)"
+                       "  AND NOT EXISTS (SELECT 1 FROM matches m2"
+                       "   JOIN hash_entries e2 ON e2.id = m2.entry_id"
+                       "   JOIN hash_sets s2 ON s2.id = e2.set_id"
+                       "   WHERE m2.sha256 = m.sha256 AND s2.kind != 'known-good')");
+  s.Bind(1, case_id);
+  std::unordered_set<std::string> out;
+  while (true) {
+    TANTALIO_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return out;
+    out.insert(s.Text(0));
+  }
+}
+
+Status SqliteHashSets::ForEachCategorisedContent(
+    int64_t case_id, const std::function<bool(const CategorisedContent&)>& visit) {
+  // Most severe first within each content: 1..4, then 0 (non-pertinent).
+  Statement s(db_, std::string(kCaseContents) +
+                       " SELECT c.sha256, c.md5, c.sha1, c.mime, c.size, COALESCE(p.value, ''),"
+                       "  p.quality, hs.name, " +
+                       QualifiedEntryColumns("e") +
+                       " FROM matches m JOIN hash_entries e ON e.id = m.entry_id"
+                       " JOIN hash_sets hs ON hs.id = e.set_id"
+                       " JOIN contents c ON c.sha256 = m.sha256"
+                       " LEFT JOIN fingerprints p ON p.sha256 = c.sha256 AND p.algorithm = 'pdq'"
+                       "   AND p.timestamp_ms = -1"
+                       " WHERE m.sha256 IN (SELECT sha256 FROM case_contents)"
+                       "  AND hs.kind != 'known-good' AND e.category IS NOT NULL"
+                       " ORDER BY c.sha256, CASE WHEN e.category = 0 THEN 99 ELSE e.category END,"
+                       "  e.id");
+  s.Bind(1, case_id);
+  std::string last;
+  while (true) {
+    TANTALIO_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return Status::Ok();
+    if (s.Text(0) == last) continue;
+    CategorisedContent c;
+    c.sha256 = last = s.Text(0);
+    c.md5 = s.Text(1);
+    c.sha1 = s.Text(2);
+    c.mime = s.Text(3);
+    c.size = static_cast<uint64_t>(s.Int(4));
+    c.pdq = s.Text(5);
+    c.pdq_quality = OptionalInt(s, 6);
+    c.hash_set = s.Text(7);
+    c.entry = ReadEntry(s, 8);
+    if (!visit(c)) return Status::Ok();
+  }
+}
+
+Status SqliteHashSets::WriteMatches(const std::vector<MatchRecord>& matches) {
+  if (matches.empty()) return Status::Ok();
+  // Exact methods tie the content to every entry holding the digest.
+  Statement by_md5(db_,
+                   "INSERT OR IGNORE INTO matches(sha256, entry_id, method)"
+                   " SELECT ?1, id, 'md5' FROM hash_entries WHERE md5 = ?2");
+  Statement by_sha1(db_,
+                    "INSERT OR IGNORE INTO matches(sha256, entry_id, method)"
+                    " SELECT ?1, id, 'sha1' FROM hash_entries WHERE sha1 = ?2");
+  Statement by_sha256(db_,
+                      "INSERT OR IGNORE INTO matches(sha256, entry_id, method)"
+                      " SELECT ?1, id, 'sha256' FROM hash_entries WHERE sha256 = ?2");
+  // PDQ keeps the closest orientation per content and entry.
+  Statement pdq(db_,
+                "INSERT INTO matches(sha256, entry_id, method, distance, orientation)"
+                " VALUES(?,?,'pdq',?,?) ON CONFLICT(sha256, entry_id, method) DO UPDATE SET"
+                " distance = excluded.distance, orientation = excluded.orientation"
+                " WHERE excluded.distance < matches.distance");
+  for (const MatchRecord& m : matches) {
+    Statement* exact = m.method == kMethodMd5      ? &by_md5
+                       : m.method == kMethodSha1   ? &by_sha1
+                       : m.method == kMethodSha256 ? &by_sha256
+                                                   : nullptr;
+    if (exact != nullptr) {
+      TANTALIO_RETURN_IF_ERROR(exact->Bind(1, m.sha256).Bind(2, m.digest).Run());
+    } else if (m.method == kMethodPdq) {
+      TANTALIO_RETURN_IF_ERROR(pdq.Bind(1, m.sha256)
+                                   .Bind(2, m.entry_id)
+                                   .Bind(3, int64_t{m.distance})
+                                   .Bind(4, m.orientation)
+                                   .Run());
+    } else {
+      return InternalError("write matches: unknown method '" + m.method + "'");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace tantalio::sqlite
