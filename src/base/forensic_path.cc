@@ -114,4 +114,18 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
+std::string EscapeForJson(std::string_view text) {
+  std::string out;
+  for (char c : EscapeForDisplay(text)) {
+    if (c == '"') {
+      out += "\\\"";
+    } else if (c == '\\') {
+      out += "\\\\";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace tantalio

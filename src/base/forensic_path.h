@@ -33,6 +33,10 @@ std::string LowerExtension(std::string_view path);
 // are not valid UTF-8 become "\xNN". Distinct inputs give distinct outputs.
 std::string EscapeForDisplay(std::string_view raw);
 
+// EscapeForDisplay, then quotes and backslashes escaped: safe inside a JSON
+// string (audit log details).
+std::string EscapeForJson(std::string_view text);
+
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates).
 bool IsValidUtf8(std::string_view text);
 

@@ -214,19 +214,6 @@ class BatchWriter {
   Clock::time_point last_flush_ = Clock::now();
 };
 
-std::string JsonEscape(std::string_view text) {
-  std::string out;
-  for (char c : EscapeForDisplay(text)) {
-    if (c == '"')
-      out += "\\\"";
-    else if (c == '\\')
-      out += "\\\\";
-    else
-      out += c;
-  }
-  return out;
-}
-
 }  // namespace
 
 Result<std::vector<ResolvedRoot>> ResolveEvidenceRoots(const std::string& device_label,
@@ -273,16 +260,24 @@ Result<ScanSummary> Scan(Store& store, const CaseInfo& case_info, const std::str
   TANTALIO_ASSIGN_OR_RETURN(int64_t scan_id, store.BeginScan(device.id, options.tool_version));
   std::string roots_json;
   for (const auto& root : roots) {
-    roots_json += (roots_json.empty() ? "\"" : ",\"") + JsonEscape(root.fs_path) + "\"";
+    roots_json += (roots_json.empty() ? "\"" : ",\"") + EscapeForJson(root.fs_path) + "\"";
   }
-  TANTALIO_RETURN_IF_ERROR(store.AppendAudit(AuditEvent{
-      options.actor, "scan.start",
-      "{\"case\":\"" + JsonEscape(case_info.name) + "\",\"device\":\"" + JsonEscape(device_label) +
-          "\",\"scan_id\":" + std::to_string(scan_id) + ",\"evidence\":[" + roots_json + "]}"}));
+  TANTALIO_RETURN_IF_ERROR(store.AppendAudit(
+      AuditEvent{options.actor, "scan.start",
+                 "{\"case\":\"" + EscapeForJson(case_info.name) + "\",\"device\":\"" +
+                     EscapeForJson(device_label) + "\",\"scan_id\":" + std::to_string(scan_id) +
+                     ",\"evidence\":[" + roots_json + "]}"}));
 
   ScanSummary summary;
+  ScanOptions run_options = options;
+  std::unique_ptr<HashSetMatcher> matcher;
+  if (options.match_hash_sets) {
+    TANTALIO_ASSIGN_OR_RETURN(matcher, HashSetMatcher::Load(store, options.matching));
+    run_options.processor.matcher = matcher.get();
+    summary.hash_sets = matcher->set_ids().size();
+  }
   BatchWriter writer(store, device.id, scan_id, options.batch_files, summary);
-  RunResult run = ProcessRoots(roots, completed, options, cancel, progress,
+  RunResult run = ProcessRoots(roots, completed, run_options, cancel, progress,
                                [&](UnitOutput&& out) { return writer.Add(std::move(out)); });
   Status flushed = run.failure.ok() ? writer.Flush() : run.failure;
   summary.units = run.units;
@@ -302,6 +297,12 @@ Result<ScanSummary> Scan(Store& store, const CaseInfo& case_info, const std::str
   TANTALIO_RETURN_IF_ERROR(flushed);
   TANTALIO_RETURN_IF_ERROR(finished);
   TANTALIO_RETURN_IF_ERROR(audited);
+  // Units finished by an earlier run were matched against the sets of that
+  // run, which may have been fewer: then `tantalio match` redoes the device.
+  if (matcher && !run.interrupted && summary.skipped_units == 0 && !matcher->set_ids().empty()) {
+    TANTALIO_RETURN_IF_ERROR(
+        store.RecordMatchedSets(device.id, matcher->set_ids(), options.matching.max_distance));
+  }
   return summary;
 }
 
@@ -352,13 +353,13 @@ Result<VerifyReport> Verify(Store& store, const CaseInfo& case_info, const Devic
       if (seen.count(path) == 0) report.disappeared.push_back(path);
     }
   }
-  TANTALIO_RETURN_IF_ERROR(store.AppendAudit(
-      AuditEvent{options.actor, "verify",
-                 "{\"case\":\"" + JsonEscape(case_info.name) + "\",\"device\":\"" +
-                     JsonEscape(device.label) + "\",\"checked\":" + std::to_string(report.checked) +
-                     ",\"changed\":" + std::to_string(report.changed.size()) +
-                     ",\"appeared\":" + std::to_string(report.appeared.size()) +
-                     ",\"disappeared\":" + std::to_string(report.disappeared.size()) + "}"}));
+  TANTALIO_RETURN_IF_ERROR(store.AppendAudit(AuditEvent{
+      options.actor, "verify",
+      "{\"case\":\"" + EscapeForJson(case_info.name) + "\",\"device\":\"" +
+          EscapeForJson(device.label) + "\",\"checked\":" + std::to_string(report.checked) +
+          ",\"changed\":" + std::to_string(report.changed.size()) +
+          ",\"appeared\":" + std::to_string(report.appeared.size()) +
+          ",\"disappeared\":" + std::to_string(report.disappeared.size()) + "}"}));
   return report;
 }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "pipeline/hash_set_matcher.h"
 #include "pipeline/progress.h"
 #include "pipeline/unit_processor.h"
 #include "store/store.h"
@@ -32,6 +33,11 @@ struct ScanOptions {
   size_t batch_files = 20000;
   std::string tool_version = "tantalio";
   std::string actor = "tantalio";  // who runs it, for the audit log
+  // Scan matches every content against every hash set in the store as it
+  // is fingerprinted. A completed scan that read every unit records the sets
+  // as matched for the device, so `tantalio match` skips them.
+  bool match_hash_sets = true;
+  MatcherOptions matching;
 };
 
 struct ScanSummary {
@@ -40,11 +46,12 @@ struct ScanSummary {
   uint64_t files = 0;          // file rows written now (entries included)
   uint64_t bytes = 0;          // evidence bytes read now
   uint64_t errors = 0;
-  uint64_t new_contents = 0;        // distinct contents the store had not seen before
+  uint64_t new_contents = 0;         // distinct contents the store had not seen before
   uint64_t known_content_files = 0;  // files whose content the store already held
   uint64_t inside_archives = 0;
   uint64_t extension_mismatches = 0;
   uint64_t encrypted = 0;
+  size_t hash_sets = 0;  // sets matched against while scanning
   double seconds = 0;
   bool interrupted = false;
 };

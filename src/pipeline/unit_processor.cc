@@ -128,6 +128,9 @@ class UnitProcessor::Run {
     output_.contents.push_back(ContentRecord{record.sha256, s.digests.Md5Hex(), s.digests.Sha1Hex(),
                                              s.size, record.mime, kCryptoDigestAlgorithm,
                                              kCryptoDigestVersion});
+    if (options_.matcher != nullptr) {
+      options_.matcher->MatchDigests(output_.contents.back(), output_.matches);
+    }
     if (!s.image_bytes.empty()) AnalyzeImage(record, s.image_bytes);
     if (s.image_too_large) {
       AddError(record.forensic_path, "decode",
@@ -172,7 +175,14 @@ class UnitProcessor::Run {
       f.partial = image.partial;
       f.warning = image.warning;
       f.producer = ImageAnalyzer::Producer();
+      for (int v = 1; v < kPdqVariantCount; ++v) {
+        f.variants += (*image.pdq)[static_cast<PdqVariant>(v)].ToHex();
+      }
       output_.fingerprints.push_back(std::move(f));
+      if (options_.matcher != nullptr) {
+        Status matched = options_.matcher->MatchPdq(record.sha256, *image.pdq, output_.matches);
+        if (!matched.ok()) AddError(record.forensic_path, "match", matched);
+      }
     }
   }
 

@@ -21,6 +21,7 @@
 
 #include "evidence/directory_cursor.h"
 #include "fingerprint/crypto_digest.h"
+#include "pipeline/hash_set_matcher.h"
 #include "pipeline/image_analysis.h"
 #include "store/records.h"
 
@@ -43,6 +44,9 @@ struct ProcessorOptions {
   uint64_t image_max_bytes = uint64_t{128} << 20;
   size_t spool_memory_bytes = size_t{16} << 20;  // nested archives above spill to a temp file
   size_t flush_records = 512;                    // emit a fragment every this many files
+  // Known-material hash sets to match every content against; null: none.
+  // Not owned; must outlive the processor.
+  const HashSetMatcher* matcher = nullptr;
 };
 
 // A piece of a unit's output, or several units' pieces merged. A unit's last

@@ -1,0 +1,129 @@
+#include "pipeline/hash_set_matcher.h"
+
+#include <cstring>
+#include <map>
+
+namespace tantalio {
+namespace {
+
+// PDQ codes are packed as their four 64-bit limbs, for stored and queried
+// codes alike (any fixed packing works for Hamming distance).
+void PackPdq(const PdqHash& hash, uint8_t* out) {
+  const auto limbs = hash.Limbs();
+  std::memcpy(out, limbs.data(), 32);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<HashSetMatcher>> HashSetMatcher::Load(Store& store,
+                                                             const MatcherOptions& options) {
+  std::unique_ptr<HashSetMatcher> matcher(new HashSetMatcher(options));
+  if (options.set_ids.empty()) {
+    TANTALIO_ASSIGN_OR_RETURN(auto sets, store.ListHashSets());
+    for (const auto& set : sets) matcher->set_ids_.push_back(set.id);
+  } else {
+    matcher->set_ids_ = options.set_ids;
+  }
+  if (matcher->set_ids_.empty()) return matcher;
+
+  std::vector<uint8_t> codes;
+  std::vector<uint64_t> ids;
+  Status bad;
+  TANTALIO_RETURN_IF_ERROR(
+      store.ForEachMatchableHash(matcher->set_ids_, [&](const MatchableHash& h) {
+        if (!h.md5.empty()) matcher->md5_.Add(h.md5);
+        if (!h.sha1.empty()) matcher->sha1_.Add(h.sha1);
+        if (!h.sha256.empty()) matcher->sha256_.Add(h.sha256);
+        if (!h.pdq.empty() && (!h.pdq_quality || *h.pdq_quality >= options.min_quality)) {
+          auto code = PdqHash::FromHex(h.pdq);
+          if (!code.ok()) {
+            bad = CorruptError("hash set entry " + std::to_string(h.entry_id) +
+                               ": stored PDQ value is malformed: " + code.status().message());
+            return false;
+          }
+          codes.resize(codes.size() + 32);
+          PackPdq(*code, codes.data() + codes.size() - 32);
+          ids.push_back(static_cast<uint64_t>(h.entry_id));
+        }
+        return true;
+      }));
+  TANTALIO_RETURN_IF_ERROR(bad);
+  matcher->md5_.Seal();
+  matcher->sha1_.Seal();
+  matcher->sha256_.Seal();
+  if (!ids.empty()) {
+    index::HammingIndexOptions index_options;
+    index_options.num_threads = 1;  // each scan worker searches on its own thread
+    TANTALIO_ASSIGN_OR_RETURN(matcher->pdq_, index::NewHammingIndex(index_options));
+    TANTALIO_RETURN_IF_ERROR(matcher->pdq_->Add(codes, ids));
+  }
+  return matcher;
+}
+
+void HashSetMatcher::MatchDigests(const ContentRecord& content,
+                                  std::vector<MatchRecord>& out) const {
+  auto check = [&](const index::ExactHashFilter& filter, const std::string& digest,
+                   const char* method) {
+    if (!digest.empty() && filter.MayContain(digest)) {
+      out.push_back(MatchRecord{content.sha256, method, digest, 0, 0, ""});
+    }
+  };
+  check(md5_, content.md5, kMethodMd5);
+  check(sha1_, content.sha1, kMethodSha1);
+  check(sha256_, content.sha256, kMethodSha256);
+}
+
+Status HashSetMatcher::MatchPdq(const std::string& sha256, const PdqDihedralResult& image,
+                                std::vector<MatchRecord>& out) const {
+  if (!pdq_ || image.quality < options_.min_quality) return Status::Ok();
+  return SearchOrientations(sha256, image.hashes, out);
+}
+
+Status HashSetMatcher::MatchStoredPdq(const ContentForMatching& content,
+                                      std::vector<MatchRecord>& out) const {
+  if (!pdq_ || content.pdq.empty()) return Status::Ok();
+  if (content.pdq_quality.value_or(0) < options_.min_quality) return Status::Ok();
+  if (content.variants.size() != 64 * (kPdqVariantCount - 1)) {
+    return CorruptError("content " + content.sha256 +
+                        ": its PDQ orientations are not stored (scanned by an older version?); "
+                        "re-scan the device to match all 8 orientations");
+  }
+  std::array<PdqHash, kPdqVariantCount> codes;
+  for (int v = 0; v < kPdqVariantCount; ++v) {
+    std::string_view hex = v == 0 ? std::string_view(content.pdq)
+                                  : std::string_view(content.variants).substr((v - 1) * 64, 64);
+    auto code = PdqHash::FromHex(hex);
+    if (!code.ok()) {
+      return CorruptError("content " + content.sha256 +
+                          ": stored PDQ value is malformed: " + code.status().message());
+    }
+    codes[v] = *code;
+  }
+  return SearchOrientations(content.sha256, codes, out);
+}
+
+Status HashSetMatcher::SearchOrientations(const std::string& sha256,
+                                          const std::array<PdqHash, kPdqVariantCount>& codes,
+                                          std::vector<MatchRecord>& out) const {
+  std::array<uint8_t, 32 * kPdqVariantCount> queries;
+  for (int v = 0; v < kPdqVariantCount; ++v) PackPdq(codes[v], queries.data() + 32 * v);
+  index::SearchOptions search;
+  search.num_threads = 1;
+  TANTALIO_ASSIGN_OR_RETURN(auto results, pdq_->Search(queries, options_.max_distance, search));
+  // The closest orientation per entry; ties go to the earlier orientation.
+  std::map<uint64_t, std::pair<uint32_t, int>> best;
+  for (int v = 0; v < kPdqVariantCount; ++v) {
+    for (const auto& match : results.ForQuery(static_cast<size_t>(v))) {
+      auto [it, inserted] = best.try_emplace(match.id, match.distance, v);
+      if (!inserted && match.distance < it->second.first) it->second = {match.distance, v};
+    }
+  }
+  for (const auto& [id, hit] : best) {
+    out.push_back(MatchRecord{sha256, kMethodPdq, "", static_cast<int64_t>(id),
+                              static_cast<int>(hit.first),
+                              std::string(PdqVariantName(static_cast<PdqVariant>(hit.second)))});
+  }
+  return Status::Ok();
+}
+
+}  // namespace tantalio

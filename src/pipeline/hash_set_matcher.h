@@ -1,0 +1,73 @@
+// Matches contents against the known-material hash sets in the store:
+// exactly on MD5, SHA-1 and SHA-256, and perceptually on PDQ with all 8
+// orientations of the image against every set hash within max_distance
+// (inclusive), where both hashes have quality >= min_quality. Set entries
+// without a stated quality are trusted (lists often publish only hashes).
+//
+// Loaded once per scan or `tantalio match` run, then read-only: Match* are
+// thread-safe, so every scan worker matches its own contents.
+//
+//   auto matcher = HashSetMatcher::Load(store, {});
+//   (*matcher)->MatchDigests(content, records.matches);
+//   (*matcher)->MatchPdq(sha256, dihedral, records.matches);
+#ifndef TANTALIO_PIPELINE_HASH_SET_MATCHER_H_
+#define TANTALIO_PIPELINE_HASH_SET_MATCHER_H_
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "fingerprint/pdq.h"
+#include "index/exact_hash_filter.h"
+#include "index/hamming_index.h"
+#include "store/store.h"
+
+namespace tantalio {
+
+struct MatcherOptions {
+  int max_distance = kPdqMatchMaxDistance;  // PDQ, inclusive
+  int min_quality = kPdqMinGoodQuality;     // PDQ, both sides
+  std::vector<int64_t> set_ids;             // empty: every set in the store
+};
+
+class HashSetMatcher {
+ public:
+  // Reads the matchable hashes of the chosen sets. Memory: 8 bytes per
+  // digest, about 40 bytes per PDQ hash.
+  static Result<std::unique_ptr<HashSetMatcher>> Load(Store& store, const MatcherOptions& options);
+
+  // Appends an exact-match record per digest of `content` that a set may
+  // hold; the store ties it to the entries on the full digest.
+  void MatchDigests(const ContentRecord& content, std::vector<MatchRecord>& out) const;
+
+  // Appends one record per set entry within max_distance of any of the
+  // image's 8 orientations (the closest orientation wins). Nothing when the
+  // image's quality is below min_quality.
+  Status MatchPdq(const std::string& sha256, const PdqDihedralResult& image,
+                  std::vector<MatchRecord>& out) const;
+  // The same from stored hex values (original + the 7 other orientations),
+  // for re-matching a scanned case. Malformed stored values are kCorrupt.
+  Status MatchStoredPdq(const ContentForMatching& content, std::vector<MatchRecord>& out) const;
+
+  const std::vector<int64_t>& set_ids() const { return set_ids_; }
+  const MatcherOptions& options() const { return options_; }
+  size_t exact_hashes() const { return md5_.size() + sha1_.size() + sha256_.size(); }
+  size_t pdq_hashes() const { return pdq_ ? pdq_->size() : 0; }
+
+ private:
+  explicit HashSetMatcher(MatcherOptions options) : options_(std::move(options)) {}
+  Status SearchOrientations(const std::string& sha256,
+                            const std::array<PdqHash, kPdqVariantCount>& codes,
+                            std::vector<MatchRecord>& out) const;
+
+  MatcherOptions options_;
+  std::vector<int64_t> set_ids_;
+  index::ExactHashFilter md5_, sha1_, sha256_;
+  std::unique_ptr<index::HammingIndex> pdq_;  // null when no set has PDQ hashes
+};
+
+}  // namespace tantalio
+
+#endif  // TANTALIO_PIPELINE_HASH_SET_MATCHER_H_

@@ -1,0 +1,151 @@
+// The matching rules: exact digests, PDQ within 31 (inclusive) and not 32,
+// every orientation, and the quality cut-off on both sides.
+#include "pipeline/hash_set_matcher.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "base/temp_dir.h"
+
+namespace tantalio {
+namespace {
+
+HashSetInfo NewSet(const std::string& name, const std::string& kind) {
+  HashSetInfo info;
+  info.name = name;
+  info.kind = kind;
+  return info;
+}
+
+PdqHash RandomHash(std::mt19937_64& rng) {
+  PdqHash h;
+  for (int k = 0; k < 256; ++k) {
+    if (rng() & 1) h.SetBit(k);
+  }
+  return h;
+}
+
+// `h` with its first `bits` bits inverted.
+PdqHash Flip(const PdqHash& h, int bits) {
+  PdqHash out;
+  for (int k = 0; k < 256; ++k) {
+    if (h.Bit(k) != (k < bits)) out.SetBit(k);
+  }
+  return out;
+}
+
+class HashSetMatcherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = Store::Open(dir_.Sub("m.db")).value();
+    std::mt19937_64 rng(42);
+    for (auto& h : image_.hashes) h = RandomHash(rng);
+    image_.quality = 90;
+  }
+
+  int64_t Import(const std::vector<formats::HashSetEntry>& entries) {
+    auto import = store_->BeginHashSetImport(NewSet("set" + std::to_string(++sets_), kKindIllegal));
+    for (const auto& e : entries) EXPECT_TRUE((*import)->Add(e).ok());
+    return (*import)->Commit({})->id;
+  }
+
+  static formats::HashSetEntry Pdq(const PdqHash& h, std::optional<int> quality = 100) {
+    formats::HashSetEntry e;
+    e.pdq = h.ToHex();
+    e.pdq_quality = quality;
+    return e;
+  }
+
+  std::vector<MatchRecord> MatchImage(const MatcherOptions& options = {}) {
+    auto matcher = HashSetMatcher::Load(*store_, options);
+    EXPECT_TRUE(matcher.ok()) << matcher.status().ToString();
+    std::vector<MatchRecord> out;
+    EXPECT_TRUE((*matcher)->MatchPdq("c0ffee", image_, out).ok());
+    return out;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+  PdqDihedralResult image_;
+  int sets_ = 0;
+};
+
+TEST_F(HashSetMatcherTest, ExactDigestsOfEveryAlgorithm) {
+  formats::HashSetEntry e;
+  e.md5 = std::string(32, 'a');
+  e.sha1 = std::string(40, 'b');
+  formats::HashSetEntry other;
+  other.sha256 = std::string(64, 'c');
+  Import({e, other});
+  auto matcher = HashSetMatcher::Load(*store_, {});
+  ASSERT_TRUE(matcher.ok());
+  EXPECT_EQ((*matcher)->exact_hashes(), 3u);
+  std::vector<MatchRecord> out;
+  (*matcher)->MatchDigests(
+      ContentRecord{std::string(64, 'c'), std::string(32, 'a'), std::string(40, 'b'), 1, "", "", 1},
+      out);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0].method, kMethodMd5);
+  EXPECT_EQ(out[1].method, kMethodSha1);
+  EXPECT_EQ(out[2].method, kMethodSha256);
+  out.clear();
+  (*matcher)->MatchDigests(
+      ContentRecord{std::string(64, 'd'), std::string(32, 'e'), std::string(40, 'f'), 1, "", "", 1},
+      out);
+  EXPECT_TRUE(out.empty());
+}
+
+TEST_F(HashSetMatcherTest, DistanceThirtyOneMatchesAndThirtyTwoDoesNot) {
+  Import({Pdq(Flip(image_.hashes[0], 31)), Pdq(Flip(image_.hashes[0], 32))});
+  auto out = MatchImage();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].distance, 31);
+  EXPECT_EQ(out[0].orientation, "orig");
+  MatcherOptions wider;
+  wider.max_distance = 32;
+  EXPECT_EQ(MatchImage(wider).size(), 2u);
+}
+
+TEST_F(HashSetMatcherTest, EveryOrientationMatches) {
+  for (int v = 0; v < kPdqVariantCount; ++v) {
+    SCOPED_TRACE(v);
+    int64_t set = Import({Pdq(Flip(image_.hashes[v], 3))});
+    MatcherOptions only;
+    only.set_ids = {set};
+    auto out = MatchImage(only);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0].distance, 3);
+    EXPECT_EQ(out[0].orientation, PdqVariantName(static_cast<PdqVariant>(v)));
+  }
+}
+
+TEST_F(HashSetMatcherTest, QualityBelowFiftyOnEitherSideDoesNotMatch) {
+  Import({Pdq(image_.hashes[0], 49)});
+  EXPECT_TRUE(MatchImage().empty());
+  Import({Pdq(image_.hashes[1], 50), Pdq(image_.hashes[2], std::nullopt)});
+  EXPECT_EQ(MatchImage().size(), 2u);  // 50 is good enough; no stated quality is trusted
+  image_.quality = 49;
+  EXPECT_TRUE(MatchImage().empty());
+}
+
+TEST_F(HashSetMatcherTest, StoredOrientationsMatchLikeFreshOnes) {
+  Import({Pdq(Flip(image_.hashes[5], 10))});
+  auto matcher = HashSetMatcher::Load(*store_, {});
+  ASSERT_TRUE(matcher.ok());
+  ContentForMatching c;
+  c.sha256 = "c0ffee";
+  c.pdq = image_.hashes[0].ToHex();
+  for (int v = 1; v < kPdqVariantCount; ++v) c.variants += image_.hashes[v].ToHex();
+  c.pdq_quality = 90;
+  std::vector<MatchRecord> out;
+  ASSERT_TRUE((*matcher)->MatchStoredPdq(c, out).ok());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].orientation, "flipy");
+  EXPECT_EQ(out[0].distance, 10);
+  c.variants.clear();
+  EXPECT_EQ((*matcher)->MatchStoredPdq(c, out).code(), StatusCode::kCorrupt);
+}
+
+}  // namespace
+}  // namespace tantalio
