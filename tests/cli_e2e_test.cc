@@ -9,8 +9,10 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -499,6 +501,184 @@ TEST_F(CliTest, DemoRunsEndToEnd) {
   EXPECT_EQ(Tantalio("summary --case demo-operation").exit_code, 0);
   RunResult again = Tantalio("demo --dir " + Quote(dir_.Sub("demo")));
   EXPECT_EQ(again.exit_code, 0) << again.err;
+}
+
+std::vector<nlohmann::json> JsonLines(const std::string& text) {
+  std::vector<nlohmann::json> rows;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) rows.push_back(nlohmann::json::parse(line));
+  return rows;
+}
+
+TEST_F(CliTest, DemoFindsKnownMaterialExactlyAndPerceptually) {
+  RunResult demo = Tantalio("demo --dir " + Quote(dir_.Sub("demo")));
+  ASSERT_EQ(demo.exit_code, 0) << demo.err;
+  for (const char* expected :
+       {"imported hash set 'demo-reference'", "imported hash set 'demo-known-good'",
+        "3 known-good files kept out of review", "NEW MATERIAL: 17 of 23 distinct images",
+        "category 1 CAM: 6 files"}) {
+    EXPECT_NE(demo.out.find(expected), std::string::npos) << expected << "\n" << demo.out;
+  }
+  RunResult matches = Tantalio("matches --case demo-operation --format json");
+  ASSERT_EQ(matches.exit_code, 0) << matches.err;
+  std::map<std::string, std::set<std::string>> methods;  // path -> "method orientation distance"
+  for (const auto& m : JsonLines(matches.out)) {
+    std::string how = m["method"].get<std::string>();
+    if (how == "pdq") {
+      how += " " + m["orientation"].get<std::string>() + " " +
+             std::to_string(m["distance"].get<int>());
+    }
+    methods[m["forensic_path"].get<std::string>()].insert(how);
+    EXPECT_EQ(m["hashset"], "demo-reference");
+  }
+  EXPECT_EQ(methods["phone1/DCIM/Camera/IMG_0001.jpg"],
+            (std::set<std::string>{"md5", "sha1", "sha256", "pdq orig 0"}));
+  EXPECT_EQ(methods["phone1/Download/holiday.zip!/holiday/IMG_0001.jpg"].count("sha256"), 1u);
+  // Resized and re-compressed, turned a quarter, mirrored: PDQ only.
+  ASSERT_EQ(methods["laptop/Users/alex/Downloads/forwarded_photo.jpg"].size(), 1u);
+  EXPECT_TRUE(
+      methods["laptop/Users/alex/Downloads/forwarded_photo.jpg"].begin()->starts_with("pdq orig "));
+  ASSERT_EQ(methods["laptop/Users/alex/Pictures/edited/wa0002_rotated.jpg"].size(), 1u);
+  EXPECT_TRUE(methods["laptop/Users/alex/Pictures/edited/wa0002_rotated.jpg"].begin()->starts_with(
+      "pdq rot90 "));
+  ASSERT_EQ(methods["laptop/Users/alex/Pictures/edited/wa0002_mirrored.png"].size(), 1u);
+  EXPECT_TRUE(methods["laptop/Users/alex/Pictures/edited/wa0002_mirrored.png"].begin()->starts_with(
+      "pdq flipy "));
+  EXPECT_EQ(methods.size(), 8u);
+
+  // Known-good files are kept out of review lists, never deleted.
+  RunResult files = Tantalio("files --case demo-operation --format json");
+  EXPECT_EQ(files.out.find("ticket.pdf"), std::string::npos);
+  EXPECT_NE(files.err.find("3 files matching only known-good sets are not listed"),
+            std::string::npos)
+      << files.err;
+  RunResult all = Tantalio("files --case demo-operation --format json --include-known-good");
+  EXPECT_NE(all.out.find("phone1/Documents/ticket.pdf"), std::string::npos);
+  RunResult with_good = Tantalio("matches --case demo-operation --include-known-good --format csv");
+  EXPECT_NE(with_good.out.find("demo-known-good"), std::string::npos);
+}
+
+TEST_F(CliTest, HashSetImportMatchAndExport) {
+  CreateCase();
+  const std::string evidence = dir_.Sub("evidence");
+  fs::create_directories(evidence);
+  std::vector<std::string> names;
+  for (int i = 0; i < 4; ++i) {
+    auto jpeg = EncodeJpeg(GeneratePattern(200, 160, 7000 + i), 85);
+    ASSERT_TRUE(jpeg.ok());
+    names.push_back(evidence + "/photo" + std::to_string(i) + ".jpg");
+    std::ofstream(names.back(), std::ios::binary)
+        .write(reinterpret_cast<const char*>(jpeg->data()),
+               static_cast<std::streamsize>(jpeg->size()));
+  }
+  ASSERT_EQ(Tantalio("scan --case op --device pc " + Quote(evidence)).exit_code, 0);
+  EXPECT_EQ(JsonLines(Tantalio("matches --case op --format json").out).size(), 0u);
+
+  // A hashdeep file written by the real hashdeep tool, as another lab sends it.
+  const std::string known = dir_.Sub("known.hashdeep");
+  ASSERT_EQ(std::system(("cd " + Quote(evidence) +
+                         " && hashdeep -c md5,sha256 photo0.jpg photo1.jpg > " + Quote(known))
+                            .c_str()),
+            0);
+  RunResult import = Tantalio("hashset import " + Quote(known) + " --name lab --kind illegal");
+  ASSERT_EQ(import.exit_code, 0) << import.err;
+  EXPECT_NE(import.out.find("2 entries stored"), std::string::npos) << import.out;
+  EXPECT_EQ(Tantalio("hashset import " + Quote(known) + " --name lab").exit_code, 2);
+
+  RunResult match = Tantalio("match --case op");
+  ASSERT_EQ(match.exit_code, 0) << match.err;
+  EXPECT_NE(match.out.find("4 contents checked against 'lab'"), std::string::npos) << match.out;
+  auto rows = JsonLines(Tantalio("matches --case op --format json").out);
+  ASSERT_EQ(rows.size(), 4u);  // md5 and sha256 for each of the two photos
+  for (const auto& r : rows) EXPECT_EQ(r["hashset"], "lab");
+  // Only new work: a second match finds nothing to do.
+  RunResult again = Tantalio("match --case op");
+  EXPECT_NE(again.out.find("1 already up to date, 0 contents checked"), std::string::npos)
+      << again.out;
+
+  // Export, re-import and export again give the same file, in each format.
+  for (const std::string format : {"vics", "csv", "hashdeep"}) {
+    SCOPED_TRACE(format);
+    const std::string first = dir_.Sub("lab." + format), second = dir_.Sub("again." + format);
+    ASSERT_EQ(Tantalio("hashset export --name lab --format " + format + " --out " + Quote(first))
+                  .exit_code,
+              0);
+    ASSERT_EQ(Tantalio("hashset import " + Quote(first) + " --name lab-" + format).exit_code, 0);
+    ASSERT_EQ(Tantalio("hashset export --name lab-" + format + " --format " + format + " --out " +
+                       Quote(second))
+                  .exit_code,
+              0);
+    std::string a = ReadAll(first), b = ReadAll(second);
+    if (format == "hashdeep") {  // its comment lines name the set
+      auto data = [](const std::string& text) {
+        std::string out;
+        std::istringstream in(text);
+        for (std::string line; std::getline(in, line);) {
+          if (!line.starts_with("##")) out += line + "\n";
+        }
+        return out;
+      };
+      a = data(a);
+      b = data(b);
+    }
+    EXPECT_EQ(a, b);
+  }
+  EXPECT_EQ(Tantalio("hashset export --name lab --format csv --out " + Quote(dir_.Sub("lab.csv")))
+                .exit_code,
+            2);  // never overwrites
+
+  // A malformed file leaves nothing behind and says where and why.
+  const std::string bad = dir_.Sub("bad.txt");
+  std::ofstream(bad) << std::string(32, 'a') << "\nnot-a-hash\n" << std::string(40, 'b') << "\n";
+  RunResult failed = Tantalio("hashset import " + Quote(bad) + " --name broken --format hashlist");
+  EXPECT_EQ(failed.exit_code, 2);
+  EXPECT_NE(failed.err.find("line 2"), std::string::npos) << failed.err;
+  EXPECT_EQ(Tantalio("hashset list").out.find("broken"), std::string::npos);
+  RunResult skipped =
+      Tantalio("hashset import " + Quote(bad) + " --name broken --format hashlist --skip-invalid");
+  EXPECT_EQ(skipped.exit_code, 0) << skipped.err;
+  EXPECT_NE(skipped.out.find("1 invalid skipped"), std::string::npos) << skipped.out;
+  EXPECT_NE(skipped.err.find("line 2"), std::string::npos) << skipped.err;
+  const std::string unknown = dir_.Sub("unknown.bin");
+  std::ofstream(unknown) << "hello world\n";
+  RunResult undetected = Tantalio("hashset import " + Quote(unknown) + " --name u");
+  EXPECT_EQ(undetected.exit_code, 2);
+  EXPECT_NE(undetected.err.find("cannot detect format"), std::string::npos) << undetected.err;
+  EXPECT_NE(Tantalio("audit").out.find("hash chain verified"), std::string::npos);
+}
+
+TEST_F(CliTest, CaseExportWritesVicsWithVerifiedFiles) {
+  RunResult demo = Tantalio("demo --dir " + Quote(dir_.Sub("demo")));
+  ASSERT_EQ(demo.exit_code, 0) << demo.err;
+  const std::string out = dir_.Sub("export");
+  RunResult exported =
+      Tantalio("case export --case demo-operation --format vics --out " + Quote(out));
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_FALSE(fs::exists(out + "/Files"));  // content only with --with-files
+  auto doc = nlohmann::json::parse(ReadAll(out + "/demo-operation.json"));
+  EXPECT_NE(doc["@odata.context"].get<std::string>().find("/US/$metadata#Cases"),
+            std::string::npos);
+  const auto& media = doc["value"][0]["Media"];
+  EXPECT_EQ(media.size(), 6u);
+  size_t files = 0;
+  for (const auto& m : media) files += m["MediaFiles"].size();
+  EXPECT_EQ(files, 8u);
+
+  const std::string with = dir_.Sub("export-files");
+  RunResult copied =
+      Tantalio("case export --case demo-operation --format vics --with-files --out " + Quote(with));
+  ASSERT_EQ(copied.exit_code, 0) << copied.err;
+  auto doc2 = nlohmann::json::parse(ReadAll(with + "/demo-operation.json"));
+  for (const auto& m : doc2["value"][0]["Media"]) {
+    std::string relative = m["RelativeFilePath"].get<std::string>();
+    std::replace(relative.begin(), relative.end(), '\\', '/');
+    EXPECT_EQ(Sha256Of(with + "/" + relative), m["SHA256"].get<std::string>()) << relative;
+  }
+  // The export reads back as a hash set holding the same media.
+  RunResult back =
+      Tantalio("hashset import " + Quote(with + "/demo-operation.json") + " --name back");
+  ASSERT_EQ(back.exit_code, 0) << back.err;
+  EXPECT_NE(back.out.find("6 entries stored"), std::string::npos) << back.out;
 }
 
 }  // namespace

@@ -1,11 +1,12 @@
-// tantalio case create | case list
+// tantalio case create | case list | case export
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "pipeline/case_export.h"
 
 namespace tantalio::cli {
 
 void RegisterCaseCommands(CLI::App& app, Context& context, Action& action) {
-  CLI::App* group = app.add_subcommand("case", "Create and list cases");
+  CLI::App* group = app.add_subcommand("case", "Create, list and export cases");
   group->require_subcommand(1);
 
   struct CreateArgs {
@@ -53,6 +54,48 @@ void RegisterCaseCommands(CLI::App& app, Context& context, Action& action) {
         table.Row({Cell::Text(c.name), Cell::Text(c.agency), Cell::Text(c.country),
                    Cell::Number(static_cast<int64_t>(s.devices)),
                    Cell::Number(static_cast<int64_t>(s.files)), Cell::Text(c.created_at)});
+      }
+      return Status::Ok();
+    };
+  });
+
+  struct ExportArgs {
+    std::string case_name, format = "vics", out;
+    bool with_files = false;
+  };
+  auto export_args = std::make_shared<ExportArgs>();
+  CLI::App* exp = group->add_subcommand(
+      "export",
+      "Export a case's categorised media as VICS 2.0 (#Cases) for the next agency's tools.\n"
+      "Content files are copied out of the evidence only with --with-files.");
+  exp->add_option("--case", export_args->case_name, "Case name")->required();
+  exp->add_option("--format", export_args->format, "vics (the only case format)");
+  exp->add_option("--out", export_args->out, "Output folder")->required();
+  exp->add_flag("--with-files", export_args->with_files,
+                "Also copy each content to Files/ (verified against its SHA-256)");
+  exp->callback([&context, &action, export_args] {
+    action = [&context, export_args]() -> Status {
+      if (export_args->format != "vics") {
+        return InvalidArgumentError("case export --format: only 'vics' is supported, not '" +
+                                    export_args->format + "'");
+      }
+      TANTALIO_ASSIGN_OR_RETURN(auto store, context.OpenStore());
+      TANTALIO_ASSIGN_OR_RETURN(CaseInfo info, store->FindCase(export_args->case_name));
+      CaseExportOptions options;
+      options.out_dir = export_args->out;
+      options.with_files = export_args->with_files;
+      options.tool_version = "tantalio 0.1.0";
+      options.actor = "cli";
+      TANTALIO_ASSIGN_OR_RETURN(auto summary, ExportCaseVics(*store, info, options));
+      context.out << "wrote " << summary.json_path << ": " << Count(summary.media)
+                  << " categorised media, " << Count(summary.media_files) << " media files";
+      if (options.with_files)
+        context.out << ", " << Count(summary.files_written) << " contents copied";
+      context.out << "\n";
+      for (const auto& p : summary.file_problems) context.err << "not copied: " << p << "\n";
+      if (!summary.file_problems.empty()) {
+        return IoError(std::to_string(summary.file_problems.size()) +
+                       " contents could not be copied out of the evidence (listed above)");
       }
       return Status::Ok();
     };

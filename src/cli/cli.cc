@@ -54,6 +54,7 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
   RegisterReportCommands(app, context, action);
   RegisterHashCommand(app, context, action);
   RegisterDemoCommand(app, context, action);
+  RegisterHashSetCommands(app, context, action);
 
   try {
     app.parse(argc, argv);

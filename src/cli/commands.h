@@ -39,10 +39,16 @@ void RegisterScanCommands(CLI::App& app, Context& context, Action& action);
 void RegisterReportCommands(CLI::App& app, Context& context, Action& action);
 void RegisterHashCommand(CLI::App& app, Context& context, Action& action);
 void RegisterDemoCommand(CLI::App& app, Context& context, Action& action);
+void RegisterHashSetCommands(CLI::App& app, Context& context, Action& action);
 
 // Shared by commands that print scan results.
 void PrintScanSummary(std::ostream& out, const std::string& case_name, const std::string& device,
                       const ScanSummary& summary);
+// "1,234,567"
+std::string Count(uint64_t n);
+// The known-material lines of a case: matches per set and category,
+// known-good files hidden from review, and new material.
+Status PrintKnownMaterial(std::ostream& out, Store& store, const CaseInfo& case_info);
 
 }  // namespace tantalio::cli
 

@@ -5,12 +5,31 @@
 #include "cli/commands.h"
 #include "demo/demo_evidence.h"
 #include "link/similar_images.h"
+#include "pipeline/known_material.h"
 #include "pipeline/scanner.h"
 
 namespace tantalio::cli {
 namespace {
 
 constexpr char kDemoCase[] = "demo-operation";
+
+constexpr char kDemoReferenceSet[] = "demo-reference";
+constexpr char kDemoKnownGoodSet[] = "demo-known-good";
+
+// Imports a demo set unless an earlier demo run did.
+Status ImportDemoSet(Store& store, const std::string& path, const std::string& name,
+                     const std::string& kind, std::ostream& out) {
+  if (store.FindHashSet(name).ok()) return Status::Ok();
+  HashSetImportRequest request;
+  request.path = path;
+  request.name = name;
+  request.kind = kind;
+  request.actor = "cli";
+  TANTALIO_ASSIGN_OR_RETURN(auto outcome, ImportHashSetFile(store, request));
+  out << "imported hash set '" << name << "' (" << kind << ", " << outcome.report.source.format
+      << "): " << outcome.set.entries << " entries\n";
+  return Status::Ok();
+}
 
 std::string Short(const std::string& sha256) { return sha256.substr(0, 16); }
 
@@ -42,6 +61,30 @@ Status PrintBriefing(Store& store, const CaseInfo& c, std::ostream& out) {
       out << "      " << EscapeForDisplay(sc.example_paths[i]) << "\n";
     }
   }
+
+  out << "\n";
+  TANTALIO_RETURN_IF_ERROR(PrintKnownMaterial(out, store, c));
+  // One line per file and set entry, with every method that matched it.
+  std::vector<std::string> lines;
+  std::string key;
+  TANTALIO_RETURN_IF_ERROR(store.ForEachMatch(c.id, false, [&](const MatchRow& m) {
+    const std::string row_key =
+        m.device + '\0' + m.forensic_path + '\0' + m.hash_set + '\0' + m.entry_ref;
+    std::string method = m.method == kMethodPdq ? "pdq distance " + std::to_string(m.distance) +
+                                                      " (" + m.orientation + ")"
+                                                : m.method;
+    if (row_key == key) {
+      lines.back() += ", " + method;
+      return true;
+    }
+    key = row_key;
+    lines.push_back("  " + m.device + "  " + EscapeForDisplay(m.forensic_path) + "  [" +
+                    m.hash_set + " #" + m.entry_ref +
+                    (m.category ? ", category " + std::to_string(*m.category) : "") +
+                    (m.series.empty() ? "" : ", " + m.series) + "]  " + method);
+    return true;
+  }));
+  for (size_t i = 0; i < lines.size() && i < 20; ++i) out << lines[i] << "\n";
 
   TANTALIO_ASSIGN_OR_RETURN(auto similar, FindSimilarImages(store, c.id));
   out << "\nVisually similar images (PDQ within 31 bits: re-saved, resized or re-compressed "
@@ -107,8 +150,12 @@ void RegisterDemoCommand(CLI::App& app, Context& context, Action& action) {
   demo->callback([&context, &action, dir] {
     action = [&context, dir]() -> Status {
       context.out << "generating demo evidence in " << *dir << " ...\n";
-      TANTALIO_ASSIGN_OR_RETURN(auto devices, GenerateDemoEvidence(*dir));
+      TANTALIO_ASSIGN_OR_RETURN(DemoEvidence evidence, GenerateDemoEvidence(*dir));
       TANTALIO_ASSIGN_OR_RETURN(auto store, context.OpenStore());
+      // The reference set is imported before the scan, so the scan matches
+      // as it goes; the known-good set after it, so `match` does just that.
+      TANTALIO_RETURN_IF_ERROR(ImportDemoSet(*store, evidence.reference_set, kDemoReferenceSet,
+                                             kKindIllegal, context.out));
       auto existing = store->FindCase(kDemoCase);
       CaseInfo case_info;
       if (existing.ok()) {
@@ -119,7 +166,7 @@ void RegisterDemoCommand(CLI::App& app, Context& context, Action& action) {
         TANTALIO_RETURN_IF_ERROR(
             store->AppendAudit(AuditEvent{"cli", "case.create", "{\"case\":\"demo-operation\"}"}));
       }
-      for (const auto& device : devices) {
+      for (const auto& device : evidence.devices) {
         TANTALIO_ASSIGN_OR_RETURN(auto roots, ResolveEvidenceRoots(device.label, {device.fs_path}));
         ScanOptions options;
         options.actor = "cli";
@@ -131,10 +178,17 @@ void RegisterDemoCommand(CLI::App& app, Context& context, Action& action) {
         PrintScanSummary(context.out, case_info.name, device.label, summary);
         if (summary.interrupted) return CancelledError("demo interrupted");
       }
+      TANTALIO_RETURN_IF_ERROR(ImportDemoSet(*store, evidence.known_good_set, kDemoKnownGoodSet,
+                                             kKindKnownGood, context.out));
+      TANTALIO_ASSIGN_OR_RETURN(auto matched,
+                                MatchCase(*store, case_info, CaseMatchOptions{}, context.cancel));
+      context.out << "match: " << matched.contents_checked
+                  << " contents checked against the sets new to each device\n";
       TANTALIO_RETURN_IF_ERROR(PrintBriefing(*store, case_info, context.out));
       context.out << "\nStore: " << context.db << "\nNext: tantalio files --case " << kDemoCase
                   << "   tantalio errors --case " << kDemoCase << "   tantalio verify --case "
-                  << kDemoCase << " --device phone1\n";
+                  << kDemoCase << " --device phone1\n      tantalio matches --case " << kDemoCase
+                  << "   tantalio case export --case " << kDemoCase << " --format vics --out DIR\n";
       return Status::Ok();
     };
   });

@@ -8,6 +8,7 @@ namespace {
 
 struct ListArgs {
   std::string case_name, device, format = "table";
+  bool include_known_good = false;
 };
 
 // Resolves --case and the optional --device.
@@ -38,6 +39,8 @@ void RegisterReportCommands(CLI::App& app, Context& context, Action& action) {
   CLI::App* files =
       app.add_subcommand("files", "List the files of a case: one row per instance, with hashes");
   auto file_args = AddListOptions(files);
+  files->add_flag("--include-known-good", file_args->include_known_good,
+                  "Also list files that only known-good sets match (hidden by default)");
   files->callback([&context, &action, file_args] {
     action = [&context, file_args]() -> Status {
       TANTALIO_ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(file_args->format));
@@ -49,8 +52,14 @@ void RegisterReportCommands(CLI::App& app, Context& context, Action& action) {
           context.out, format,
           {"device", "forensic_path", "kind", "size", "mime", "extension_mismatch", "md5", "sha1",
            "sha256", "status", "mtime", "link_target", "pdq", "pdq_quality", "pdq_low_quality"});
-      return store->ForEachFile(case_info.id, device_id, [&](const FileRow& row) {
+      TANTALIO_ASSIGN_OR_RETURN(auto known_good, store->KnownGoodContents(case_info.id));
+      uint64_t hidden = 0;
+      TANTALIO_RETURN_IF_ERROR(store->ForEachFile(case_info.id, device_id, [&](const FileRow& row) {
         const FileRecord& f = row.file;
+        if (!file_args->include_known_good && known_good.contains(f.sha256)) {
+          ++hidden;
+          return true;
+        }
         table.Row(
             {Cell::Text(row.device), Cell::Text(f.forensic_path), Cell::Text(f.kind),
              Cell::Number(static_cast<int64_t>(f.size)), TextOrNull(f.mime),
@@ -60,7 +69,13 @@ void RegisterReportCommands(CLI::App& app, Context& context, Action& action) {
              row.pdq_quality ? Cell::Number(*row.pdq_quality) : Cell::Null(),
              row.pdq_quality ? Cell::Bool(*row.pdq_quality < kPdqMinGoodQuality) : Cell::Null()});
         return true;
-      });
+      }));
+      if (hidden > 0) {
+        context.err << hidden
+                    << " files matching only known-good sets are not listed "
+                       "(--include-known-good lists them)\n";
+      }
+      return Status::Ok();
     };
   });
 

@@ -4,20 +4,11 @@
 #include "base/forensic_path.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "fingerprint/pdq.h"
 #include "pipeline/scanner.h"
 
 namespace tantalio::cli {
 namespace {
-
-std::string Count(uint64_t n) {
-  std::string digits = std::to_string(n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 // Refuses a store path inside the evidence: nothing is ever written there.
 Status CheckStoreOutsideEvidence(const std::string& db, const std::vector<ResolvedRoot>& roots) {
@@ -37,6 +28,16 @@ Status CheckStoreOutsideEvidence(const std::string& db, const std::vector<Resolv
 }
 
 }  // namespace
+
+std::string Count(uint64_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
 
 void PrintScanSummary(std::ostream& out, const std::string& case_name, const std::string& device,
                       const ScanSummary& s) {
@@ -60,6 +61,7 @@ void RegisterScanCommands(CLI::App& app, Context& context, Action& action) {
     std::string case_name, device;
     std::vector<std::string> evidence;
     int workers = 0;
+    int max_distance = kPdqMatchMaxDistance;
   };
   auto args = std::make_shared<ScanArgs>();
   CLI::App* scan =
@@ -71,6 +73,9 @@ void RegisterScanCommands(CLI::App& app, Context& context, Action& action) {
       ->required();
   scan->add_option("EVIDENCE", args->evidence, "Folders, files or archives")->required();
   scan->add_option("--workers", args->workers, "Worker threads (default: one per core)");
+  scan->add_option("--max-distance", args->max_distance,
+                   "PDQ match threshold against hash sets, inclusive (default 31)")
+      ->check(CLI::Range(0, 256));
   scan->callback([&context, &action, args] {
     action = [&context, args]() -> Status {
       TANTALIO_ASSIGN_OR_RETURN(auto roots, ResolveEvidenceRoots(args->device, args->evidence));
@@ -80,11 +85,15 @@ void RegisterScanCommands(CLI::App& app, Context& context, Action& action) {
       ScanOptions options;
       options.workers = args->workers;
       options.actor = "cli";
+      options.matching.max_distance = args->max_distance;
       TerminalProgress progress(stderr);
       TANTALIO_ASSIGN_OR_RETURN(
           ScanSummary summary, Scan(*store, case_info, args->device, roots, options, context.cancel,
                                     context.ShowProgress() ? &progress : nullptr));
       PrintScanSummary(context.out, args->case_name, args->device, summary);
+      if (summary.hash_sets > 0) {
+        TANTALIO_RETURN_IF_ERROR(PrintKnownMaterial(context.out, *store, case_info));
+      }
       if (summary.interrupted) return CancelledError("scan interrupted; what was done is kept");
       return Status::Ok();
     };

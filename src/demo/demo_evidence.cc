@@ -3,9 +3,11 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
+#include "demo/demo_hash_sets.h"
 #include "media/synthetic_image.h"
 
 namespace tantalio {
@@ -155,7 +157,38 @@ Result<std::vector<uint8_t>> WriteArchive(DemoArchiveFormat format,
   return buffer;
 }
 
-Result<std::vector<DemoDevice>> GenerateDemoEvidence(const std::string& dir) {
+namespace {
+
+// The image turned a quarter clockwise, or mirrored left to right.
+RgbImage RotateQuarter(const RgbImage& in) {
+  RgbImage out{in.height, in.width, std::vector<uint8_t>(in.pixels.size())};
+  for (int y = 0; y < in.height; ++y) {
+    for (int x = 0; x < in.width; ++x) {
+      const size_t from = (static_cast<size_t>(y) * in.width + x) * 3;
+      const size_t to = (static_cast<size_t>(x) * out.width + (out.width - 1 - y)) * 3;
+      std::copy_n(in.pixels.begin() + static_cast<ptrdiff_t>(from), 3,
+                  out.pixels.begin() + static_cast<ptrdiff_t>(to));
+    }
+  }
+  return out;
+}
+
+RgbImage Mirror(const RgbImage& in) {
+  RgbImage out = in;
+  for (int y = 0; y < in.height; ++y) {
+    for (int x = 0; x < in.width; ++x) {
+      const size_t from = (static_cast<size_t>(y) * in.width + x) * 3;
+      const size_t to = (static_cast<size_t>(y) * in.width + (in.width - 1 - x)) * 3;
+      std::copy_n(in.pixels.begin() + static_cast<ptrdiff_t>(from), 3,
+                  out.pixels.begin() + static_cast<ptrdiff_t>(to));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<DemoEvidence> GenerateDemoEvidence(const std::string& dir) {
   const fs::path root(dir);
   const fs::path phone = root / "phone1";
   const fs::path laptop = root / "laptop";
@@ -239,7 +272,29 @@ Result<std::vector<DemoDevice>> GenerateDemoEvidence(const std::string& dir) {
                                      MinimalPdf("Curriculum vitae")));
   TANTALIO_RETURN_IF_ERROR(WriteFile(laptop / "Users" / "alex" / "Documents" / "budget.xlsx", png));
 
-  return std::vector<DemoDevice>{{"phone1", phone.string()}, {"laptop", laptop.string()}};
+  // A chat image (IMG-20170312-WA0002, seed 2001) edited on the laptop:
+  // turned a quarter, and mirrored and re-encoded as PNG.
+  const RgbImage chat = GeneratePattern(320, 320, 2001);
+  TANTALIO_ASSIGN_OR_RETURN(auto chat_jpeg, EncodeJpeg(chat, 70));
+  TANTALIO_ASSIGN_OR_RETURN(auto rotated, EncodeJpeg(RotateQuarter(chat), 85));
+  TANTALIO_ASSIGN_OR_RETURN(auto mirrored, EncodePng(Mirror(chat)));
+  const fs::path edited = laptop / "Users" / "alex" / "Pictures" / "edited";
+  TANTALIO_RETURN_IF_ERROR(WriteFile(edited / "wa0002_rotated.jpg", rotated));
+  TANTALIO_RETURN_IF_ERROR(WriteFile(edited / "wa0002_mirrored.png", mirrored));
+
+  DemoEvidence evidence;
+  evidence.devices = {{"phone1", phone.string()}, {"laptop", laptop.string()}};
+  evidence.reference_set = (root / "reference-hashset.vics.json").string();
+  evidence.known_good_set = (root / "known-good.hashdeep").string();
+  TANTALIO_RETURN_IF_ERROR(demo::WriteReferenceSet(evidence.reference_set,
+                                                   {{photos[0], 1001, 1, "Demo series A", true},
+                                                    {photos[6], 1002, 2, "Demo series A", true},
+                                                    {chat_jpeg, 1003, 1, "Demo series B", false}}));
+  TANTALIO_RETURN_IF_ERROR(demo::WriteKnownGoodSet(
+      evidence.known_good_set, {{"ticket.pdf", MinimalPdf("Train ticket 12 March")},
+                                {"cv.pdf", MinimalPdf("Curriculum vitae")},
+                                {"shopping.txt", Text("milk\nbread\nphone charger\n")}}));
+  return evidence;
 }
 
 }  // namespace tantalio

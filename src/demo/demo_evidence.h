@@ -19,10 +19,21 @@ struct DemoDevice {
   std::string fs_path;  // the folder that holds its evidence
 };
 
-// Writes the demo evidence under `dir` (created if needed; files written
-// before by this function are replaced) and returns the devices to scan.
-// Deterministic: the same bytes every time.
-Result<std::vector<DemoDevice>> GenerateDemoEvidence(const std::string& dir);
+struct DemoEvidence {
+  std::vector<DemoDevice> devices;
+  // A VICS 2.0 hash set of "known" originals, as another agency would send
+  // it: one photo by its digests (exact copies on both devices), one by
+  // digests and PDQ (a resized, re-compressed copy on the laptop), one chat
+  // image by PDQ only (rotated and mirrored copies on the laptop).
+  std::string reference_set;
+  // A hashdeep known-good set (like NSRL): the demo's harmless documents.
+  std::string known_good_set;
+};
+
+// Writes the demo evidence and its hash sets under `dir` (created if needed;
+// files written before by this function are replaced). Deterministic: the
+// same bytes every time.
+Result<DemoEvidence> GenerateDemoEvidence(const std::string& dir);
 
 // Archive writing for fixtures: `entries` as (name, bytes) pairs.
 enum class DemoArchiveFormat { kZip, kTar, kTarGz, kTarBz2, kTarXz, kTarZstd, k7z };

@@ -16,12 +16,14 @@ constexpr size_t kPlacesKept = 3;
 Result<std::vector<SimilarPair>> FindSimilarImages(Store& store, int64_t case_id,
                                                    const SimilarImageOptions& options) {
   // Distinct contents good enough to compare, with a few places each.
+  // Contents only known-good sets match stay out of every review list.
+  TANTALIO_ASSIGN_OR_RETURN(auto known_good, store.KnownGoodContents(case_id));
   std::vector<SimilarContent> contents;
   std::vector<uint8_t> codes;
   Status bad_value;
   TANTALIO_RETURN_IF_ERROR(
       store.ForEachPerceptualHash(case_id, options.algorithm, [&](const PerceptualRow& row) {
-        if (row.quality < options.min_quality) return true;
+        if (row.quality < options.min_quality || known_good.contains(row.sha256)) return true;
         if (contents.empty() || contents.back().sha256 != row.sha256) {
           auto bytes = FromHex(row.value);
           if (!bytes || bytes->size() != kCodeBytes) {

@@ -1,0 +1,291 @@
+// tantalio hashset import | list | export, match, matches
+#include <fstream>
+#include <sstream>
+
+#include "base/forensic_path.h"
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "formats/hash_set_entry.h"
+#include "pipeline/known_material.h"
+
+namespace tantalio::cli {
+namespace {
+
+// "md5=Hash,category=Cat" -> {{"md5", "Hash"}, {"category", "Cat"}}.
+Result<std::map<std::string, std::string>> ParseColumnMap(const std::string& text) {
+  std::map<std::string, std::string> out;
+  std::stringstream in(text);
+  std::string pair;
+  while (std::getline(in, pair, ',')) {
+    const size_t eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size()) {
+      return InvalidArgumentError("--columns: '" + pair + "' is not FIELD=HEADER");
+    }
+    out[pair.substr(0, eq)] = pair.substr(eq + 1);
+  }
+  return out;
+}
+
+std::string CategoryCell(std::optional<int> category) {
+  return category ? std::to_string(*category) + " " + std::string(formats::CategoryName(category))
+                  : std::string(formats::CategoryName(category));
+}
+
+void RegisterImport(CLI::App& group, Context& context, Action& action) {
+  struct Args {
+    std::string file, name, format = "auto", kind, category_map, category_scheme, columns;
+    std::string agency, version;
+    bool skip_invalid = false;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = group.add_subcommand(
+      "import",
+      "Import a hash set (VICS JSON, hashdeep/md5deep, NSRL RDSv3/RDSv2, CSV, plain hash list,\n"
+      "PDQ list) as one transaction: a bad file leaves nothing behind.");
+  cmd->add_option("FILE", args->file, "The hash-set file")->required();
+  cmd->add_option("--name", args->name, "Name of the new set, unique in the store")->required();
+  cmd->add_option("--format", args->format, "auto, vics, hashdeep, nsrl, csv, hashlist or pdq");
+  cmd->add_option("--kind", args->kind,
+                  "illegal, known-good or watch (default: known-good for NSRL, else illegal)");
+  cmd->add_option("--category-map", args->category_map,
+                  "File of 'source_value,category' lines mapping the source's categories to "
+                  "the project scheme (0-4, empty for uncategorised)");
+  cmd->add_option("--category-scheme", args->category_scheme,
+                  "Built-in mapping instead of the format's default: vics-us, dhs, uk, ncmec");
+  cmd->add_option("--columns", args->columns,
+                  "CSV only: FIELD=HEADER pairs, e.g. md5=Hash,category=Cat");
+  cmd->add_option("--agency", args->agency, "Source agency (default: what the file says)");
+  cmd->add_option("--set-version", args->version, "Version of the set (default: the file's)");
+  cmd->add_flag("--skip-invalid", args->skip_invalid,
+                "Skip invalid records (counted, first few shown) instead of stopping");
+  cmd->callback([&context, &action, args] {
+    action = [&context, args]() -> Status {
+      HashSetImportRequest request;
+      request.path = args->file;
+      request.name = args->name;
+      request.kind = args->kind;
+      request.agency = args->agency;
+      request.version = args->version;
+      request.actor = "cli";
+      if (!args->kind.empty() && !IsHashSetKind(args->kind)) {
+        return InvalidArgumentError("--kind must be illegal, known-good or watch, not '" +
+                                    args->kind + "'");
+      }
+      TANTALIO_ASSIGN_OR_RETURN(request.options.format, formats::ParseHashSetFormat(args->format));
+      request.options.skip_invalid = args->skip_invalid;
+      if (!args->category_map.empty() && !args->category_scheme.empty()) {
+        return InvalidArgumentError("give --category-map or --category-scheme, not both");
+      }
+      if (!args->category_map.empty()) {
+        TANTALIO_ASSIGN_OR_RETURN(request.options.category_map,
+                                  formats::CategoryMap::FromFile(args->category_map));
+      } else if (!args->category_scheme.empty()) {
+        TANTALIO_ASSIGN_OR_RETURN(request.options.category_map,
+                                  formats::CategoryMap::BuiltIn(args->category_scheme));
+      }
+      if (!args->columns.empty()) {
+        TANTALIO_ASSIGN_OR_RETURN(request.options.csv_columns, ParseColumnMap(args->columns));
+      }
+      TANTALIO_ASSIGN_OR_RETURN(auto store, context.OpenStore());
+      TANTALIO_ASSIGN_OR_RETURN(auto outcome, ImportHashSetFile(*store, request));
+      const auto& r = outcome.report;
+      std::ostream& out = context.out;
+      out << "imported hash set '" << outcome.set.name << "' (" << outcome.set.kind << ") from "
+          << EscapeForDisplay(args->file) << "\n"
+          << "  format: " << r.source.format;
+      if (!r.source.category_scheme.empty()) out << ", categories: " << r.source.category_scheme;
+      if (!outcome.set.agency.empty()) out << ", agency: " << outcome.set.agency;
+      if (!outcome.set.version.empty()) out << ", version: " << outcome.set.version;
+      out << "\n  " << Count(r.records) << " records read, " << Count(outcome.set.entries)
+          << " entries stored, " << Count(outcome.merged) << " duplicates merged, "
+          << Count(r.skipped_invalid) << " invalid skipped, " << Count(r.dropped_empty_file)
+          << " empty-file hashes dropped\n"
+          << "  file SHA-256 " << outcome.source_sha256 << " (recorded in the audit log)\n";
+      for (const auto& w : outcome.merge_warnings) context.err << "warning: " << w << "\n";
+      if (outcome.merged > outcome.merge_warnings.size()) {
+        context.err << "warning: ... and " << Count(outcome.merged - outcome.merge_warnings.size())
+                    << " more merged duplicates\n";
+      }
+      for (const auto& p : r.problems) context.err << "skipped: " << p << "\n";
+      if (r.skipped_invalid > r.problems.size()) {
+        context.err << "skipped: ... and " << Count(r.skipped_invalid - r.problems.size())
+                    << " more invalid records\n";
+      }
+      out << "  match existing cases against it with: tantalio match --case NAME\n";
+      return Status::Ok();
+    };
+  });
+}
+
+void RegisterList(CLI::App& group, Context& context, Action& action) {
+  auto format = std::make_shared<std::string>("table");
+  CLI::App* cmd = group.add_subcommand("list", "List the hash sets in the store");
+  cmd->add_option("--format", *format, "table, csv or json");
+  cmd->callback([&context, &action, format] {
+    action = [&context, format]() -> Status {
+      TANTALIO_ASSIGN_OR_RETURN(OutputFormat f, ParseOutputFormat(*format));
+      TANTALIO_ASSIGN_OR_RETURN(auto store, context.OpenStore());
+      TANTALIO_ASSIGN_OR_RETURN(auto sets, store->ListHashSets());
+      TableWriter table(
+          context.out, f,
+          {"name", "kind", "entries", "agency", "version", "format", "categories", "imported_at"});
+      for (const auto& s : sets) {
+        table.Row({Cell::Text(s.name), Cell::Text(s.kind),
+                   Cell::Number(static_cast<int64_t>(s.entries)), Cell::Text(s.agency),
+                   Cell::Text(s.version), Cell::Text(s.source_format),
+                   Cell::Text(s.category_scheme), Cell::Text(s.imported_at)});
+      }
+      return Status::Ok();
+    };
+  });
+}
+
+void RegisterExport(CLI::App& group, Context& context, Action& action) {
+  struct Args {
+    std::string name, format, out;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = group.add_subcommand("export", "Write a hash set in an exchange format");
+  cmd->add_option("--name", args->name, "The set")->required();
+  cmd->add_option("--format", args->format, "vics, hashdeep, csv, pdq or hashlist")->required();
+  cmd->add_option("--out", args->out, "Output file (must not exist)")->required();
+  cmd->callback([&context, &action, args] {
+    action = [&context, args]() -> Status {
+      TANTALIO_ASSIGN_OR_RETURN(auto format, formats::ParseHashSetFormat(args->format));
+      TANTALIO_ASSIGN_OR_RETURN(auto store, context.OpenStore());
+      if (std::ifstream(args->out).good()) {
+        return AlreadyExistsError("--out " + args->out + " exists; choose another file");
+      }
+      const std::string partial = args->out + ".partial";
+      std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+      if (!out) return IoError("create " + partial);
+      auto written =
+          ExportHashSet(*store, args->name, format, out, formats::ExportHeader{"", "", "tantalio"});
+      out.close();
+      if (!written.ok() || !out) {
+        std::remove(partial.c_str());
+        return written.ok() ? IoError("write " + partial) : written.status();
+      }
+      if (std::rename(partial.c_str(), args->out.c_str()) != 0) {
+        return ErrnoError("rename " + partial, errno);
+      }
+      TANTALIO_RETURN_IF_ERROR(store->AppendAudit(AuditEvent{
+          "cli", "hashset.export",
+          "{\"set\":" + JsonString(args->name) + ",\"format\":" + JsonString(args->format) +
+              ",\"file\":" + JsonString(args->out) + ",\"entries\":" + std::to_string(*written) +
+              "}"}));
+      context.out << "wrote " << Count(*written) << " entries of '" << args->name << "' to "
+                  << args->out << " (" << args->format << ")\n";
+      return Status::Ok();
+    };
+  });
+}
+
+void RegisterMatch(CLI::App& app, Context& context, Action& action) {
+  struct Args {
+    std::string case_name;
+    int max_distance = kPdqMatchMaxDistance;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand(
+      "match",
+      "Match a case against hash sets imported since its devices were scanned.\n"
+      "Only new work is done: each device is matched against the sets it has not met yet\n"
+      "(or met at a smaller --max-distance).");
+  cmd->add_option("--case", args->case_name, "Case name")->required();
+  cmd->add_option("--max-distance", args->max_distance, "PDQ threshold, inclusive (default 31)")
+      ->check(CLI::Range(0, 256));
+  cmd->callback([&context, &action, args] {
+    action = [&context, args]() -> Status {
+      TANTALIO_ASSIGN_OR_RETURN(auto store, context.OpenStore());
+      TANTALIO_ASSIGN_OR_RETURN(CaseInfo case_info, store->FindCase(args->case_name));
+      CaseMatchOptions options;
+      options.matching.max_distance = args->max_distance;
+      options.actor = "cli";
+      TANTALIO_ASSIGN_OR_RETURN(auto summary,
+                                MatchCase(*store, case_info, options, context.cancel));
+      std::ostream& out = context.out;
+      out << "match of case '" << case_info.name << "'"
+          << (summary.interrupted ? " INTERRUPTED" : "") << ": " << Count(summary.devices)
+          << " devices, " << Count(summary.devices_up_to_date) << " already up to date, "
+          << Count(summary.contents_checked) << " contents checked";
+      if (!summary.sets_matched.empty()) {
+        out << " against";
+        for (const auto& name : summary.sets_matched) out << " '" << name << "'";
+      }
+      out << "\n";
+      TANTALIO_RETURN_IF_ERROR(PrintKnownMaterial(out, *store, case_info));
+      if (summary.interrupted) return CancelledError("match interrupted; re-run to finish");
+      return Status::Ok();
+    };
+  });
+}
+
+void RegisterMatches(CLI::App& app, Context& context, Action& action) {
+  struct Args {
+    std::string case_name, format = "table";
+    bool include_known_good = false;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd =
+      app.add_subcommand("matches", "List the files of a case that match known material");
+  cmd->add_option("--case", args->case_name, "Case name")->required();
+  cmd->add_option("--format", args->format, "table, csv or json (one object per line)");
+  cmd->add_flag("--include-known-good", args->include_known_good,
+                "Also list matches against known-good sets (hidden by default)");
+  cmd->callback([&context, &action, args] {
+    action = [&context, args]() -> Status {
+      TANTALIO_ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(args->format));
+      TANTALIO_ASSIGN_OR_RETURN(auto store, context.OpenStore());
+      TANTALIO_ASSIGN_OR_RETURN(CaseInfo case_info, store->FindCase(args->case_name));
+      TableWriter table(context.out, format,
+                        {"device", "forensic_path", "sha256", "hashset", "entry_ref", "method",
+                         "distance", "orientation", "category", "series"});
+      return store->ForEachMatch(case_info.id, args->include_known_good, [&](const MatchRow& m) {
+        const bool pdq = m.method == kMethodPdq;
+        table.Row({Cell::Text(m.device), Cell::Text(m.forensic_path), Cell::Text(m.sha256),
+                   Cell::Text(m.hash_set), Cell::Text(m.entry_ref), Cell::Text(m.method),
+                   Cell::Number(m.distance), pdq ? Cell::Text(m.orientation) : Cell::Null(),
+                   m.category ? Cell::Text(CategoryCell(m.category)) : Cell::Null(),
+                   m.series.empty() ? Cell::Null() : Cell::Text(m.series)});
+        return true;
+      });
+    };
+  });
+}
+
+}  // namespace
+
+Status PrintKnownMaterial(std::ostream& out, Store& store, const CaseInfo& case_info) {
+  TANTALIO_ASSIGN_OR_RETURN(MatchSummary s, store.SummarizeMatches(case_info.id));
+  out << "known material: " << Count(s.known_files) << " files match illegal or watch sets; "
+      << Count(s.known_good_files) << " known-good files kept out of review\n";
+  for (const auto& set : s.per_set) {
+    out << "  set '" << set.name << "' (" << set.kind << "): " << Count(set.files) << " files, "
+        << Count(set.contents) << " distinct (" << Count(set.exact_contents) << " exact, "
+        << Count(set.pdq_contents) << " perceptual)\n";
+  }
+  for (const auto& c : s.per_category) {
+    out << "  category " << CategoryCell(c.category) << ": " << Count(c.files) << " files, "
+        << Count(c.contents) << " distinct\n";
+  }
+  out << "NEW MATERIAL: " << Count(s.new_images) << " of " << Count(s.images)
+      << " distinct images match nothing known (" << Count(s.new_image_files)
+      << " files): review these first\n";
+  if (s.known_files > 0)
+    out << "  list matches with: tantalio matches --case " << case_info.name << "\n";
+  return Status::Ok();
+}
+
+void RegisterHashSetCommands(CLI::App& app, Context& context, Action& action) {
+  CLI::App* group =
+      app.add_subcommand("hashset", "Import, list and export known-material hash sets");
+  group->require_subcommand(1);
+  RegisterImport(*group, context, action);
+  RegisterList(*group, context, action);
+  RegisterExport(*group, context, action);
+  RegisterMatch(app, context, action);
+  RegisterMatches(app, context, action);
+}
+
+}  // namespace tantalio::cli
