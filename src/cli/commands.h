@@ -28,6 +28,9 @@ struct Context {
   Result<std::unique_ptr<Store>> OpenStore() const;
   // True when progress may be drawn: stderr is a terminal and not --quiet.
   bool ShowProgress() const;
+  // Where the PDQ index snapshot of the hash sets lives: beside the SQLite
+  // store ("case.db.pdq-index").
+  std::string PdqIndexPath() const;
 };
 
 // A registered command: runs after a successful parse when it was chosen.

@@ -1,4 +1,6 @@
 // tantalio hashset import | list | export, match, matches
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -6,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "formats/hash_set_entry.h"
+#include "index/hamming_index.h"
 #include "pipeline/known_material.h"
 
 namespace tantalio::cli {
@@ -201,6 +204,7 @@ void RegisterMatch(CLI::App& app, Context& context, Action& action) {
       TANTALIO_ASSIGN_OR_RETURN(CaseInfo case_info, store->FindCase(args->case_name));
       CaseMatchOptions options;
       options.matching.max_distance = args->max_distance;
+      options.matching.snapshot_path = context.PdqIndexPath();
       options.actor = "cli";
       TANTALIO_ASSIGN_OR_RETURN(auto summary,
                                 MatchCase(*store, case_info, options, context.cancel));
@@ -254,6 +258,36 @@ void RegisterMatches(CLI::App& app, Context& context, Action& action) {
   });
 }
 
+void RegisterIndexBuild(CLI::App& app, Context& context, Action& action) {
+  auto out = std::make_shared<std::string>();
+  CLI::App* group = app.add_subcommand("index", "The PDQ index of the hash sets");
+  group->require_subcommand(1);
+  CLI::App* build = group->add_subcommand(
+      "build",
+      "Build the exact Hamming index over every hash set's PDQ hashes and write its snapshot.\n"
+      "scan and match map it when it is current and rebuild it when a set was added.");
+  build->add_option("--out", *out, "Snapshot file (default: the store path + .pdq-index)");
+  build->callback([&context, &action, out] {
+    action = [&context, out]() -> Status {
+      const std::string path = out->empty() ? context.PdqIndexPath() : *out;
+      TANTALIO_ASSIGN_OR_RETURN(auto store, context.OpenStore());
+      const auto start = std::chrono::steady_clock::now();
+      TANTALIO_ASSIGN_OR_RETURN(size_t hashes, HashSetMatcher::BuildSnapshot(*store, path));
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      TANTALIO_ASSIGN_OR_RETURN(auto info, index::ReadSnapshotInfo(path));
+      char took[32];
+      std::snprintf(took, sizeof took, "%.1f s", seconds);
+      context.out << "wrote " << path << ": " << Count(hashes) << " PDQ hashes, " << info.algorithm
+                  << (info.mih_tables > 0
+                          ? " with " + std::to_string(info.mih_tables) + " MIH tables"
+                          : std::string())
+                  << ", in " << took << "\n";
+      return Status::Ok();
+    };
+  });
+}
+
 }  // namespace
 
 Status PrintKnownMaterial(std::ostream& out, Store& store, const CaseInfo& case_info) {
@@ -286,6 +320,7 @@ void RegisterHashSetCommands(CLI::App& app, Context& context, Action& action) {
   RegisterExport(*group, context, action);
   RegisterMatch(app, context, action);
   RegisterMatches(app, context, action);
+  RegisterIndexBuild(app, context, action);
 }
 
 }  // namespace tantalio::cli

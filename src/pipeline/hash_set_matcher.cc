@@ -3,6 +3,8 @@
 #include <cstring>
 #include <map>
 
+#include "fingerprint/crypto_digest.h"
+
 namespace tantalio {
 namespace {
 
@@ -15,16 +17,52 @@ void PackPdq(const PdqHash& hash, uint8_t* out) {
 
 }  // namespace
 
+Result<std::string> HashSetMatcher::SnapshotTag(Store& store, int min_quality) {
+  TANTALIO_ASSIGN_OR_RETURN(auto sets, store.ListHashSets());
+  std::string tag = "tantalio hash-set PDQ index v1; pdq v" + std::to_string(kPdqVersion) +
+                    "; min quality " + std::to_string(min_quality) + "; sets";
+  for (const auto& set : sets) {
+    tag += " " + std::to_string(set.id) + ":" + std::to_string(set.entries) + ":" + set.imported_at;
+  }
+  if (tag.size() > index::kMaxSourceTagBytes) {
+    // Thousands of sets: a digest of the list identifies them as well.
+    CryptoHasher hasher;
+    hasher.Update(
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(tag.data()), tag.size()));
+    tag = "tantalio hash-set PDQ index v1; sets sha256 " + hasher.Finish().Sha256Hex();
+  }
+  return tag;
+}
+
 Result<std::unique_ptr<HashSetMatcher>> HashSetMatcher::Load(Store& store,
                                                              const MatcherOptions& options) {
   std::unique_ptr<HashSetMatcher> matcher(new HashSetMatcher(options));
+  TANTALIO_ASSIGN_OR_RETURN(auto sets, store.ListHashSets());
+  const bool all_sets = options.set_ids.empty() || options.set_ids.size() == sets.size();
   if (options.set_ids.empty()) {
-    TANTALIO_ASSIGN_OR_RETURN(auto sets, store.ListHashSets());
     for (const auto& set : sets) matcher->set_ids_.push_back(set.id);
   } else {
     matcher->set_ids_ = options.set_ids;
   }
   if (matcher->set_ids_.empty()) return matcher;
+
+  // A current snapshot replaces building the PDQ index from the store.
+  std::string tag;
+  if (!options.snapshot_path.empty()) {
+    TANTALIO_ASSIGN_OR_RETURN(tag, SnapshotTag(store, options.min_quality));
+    auto info = index::ReadSnapshotInfo(options.snapshot_path);
+    if (info.ok() && info->source_tag == tag) {
+      index::LoadOptions load;
+      load.expected_code_bits = 256;
+      load.num_threads = 1;
+      auto loaded = index::LoadHammingIndex(options.snapshot_path, load);
+      if (loaded.ok()) {
+        matcher->pdq_ = std::move(loaded).value();
+        matcher->pdq_source_ = PdqIndexSource::kSnapshot;
+      }
+    }
+  }
+  const bool from_snapshot = matcher->pdq_source_ == PdqIndexSource::kSnapshot;
 
   std::vector<uint8_t> codes;
   std::vector<uint64_t> ids;
@@ -34,30 +72,69 @@ Result<std::unique_ptr<HashSetMatcher>> HashSetMatcher::Load(Store& store,
         if (!h.md5.empty()) matcher->md5_.Add(h.md5);
         if (!h.sha1.empty()) matcher->sha1_.Add(h.sha1);
         if (!h.sha256.empty()) matcher->sha256_.Add(h.sha256);
-        if (!h.pdq.empty() && (!h.pdq_quality || *h.pdq_quality >= options.min_quality)) {
-          auto code = PdqHash::FromHex(h.pdq);
-          if (!code.ok()) {
-            bad = CorruptError("hash set entry " + std::to_string(h.entry_id) +
-                               ": stored PDQ value is malformed: " + code.status().message());
-            return false;
+        if (h.pdq.empty() || (h.pdq_quality && *h.pdq_quality < options.min_quality)) return true;
+        if (from_snapshot) {
+          if (!all_sets) {
+            auto& bitmap = matcher->chosen_entries_;
+            const auto id = static_cast<uint64_t>(h.entry_id);
+            if (bitmap.size() <= id / 8) bitmap.resize(id / 8 + 1, 0);
+            bitmap[id / 8] |= static_cast<uint8_t>(1u << (id % 8));
           }
-          codes.resize(codes.size() + 32);
-          PackPdq(*code, codes.data() + codes.size() - 32);
-          ids.push_back(static_cast<uint64_t>(h.entry_id));
+          return true;
         }
+        auto code = PdqHash::FromHex(h.pdq);
+        if (!code.ok()) {
+          bad = CorruptError("hash set entry " + std::to_string(h.entry_id) +
+                             ": stored PDQ value is malformed: " + code.status().message());
+          return false;
+        }
+        codes.resize(codes.size() + 32);
+        PackPdq(*code, codes.data() + codes.size() - 32);
+        ids.push_back(static_cast<uint64_t>(h.entry_id));
         return true;
       }));
   TANTALIO_RETURN_IF_ERROR(bad);
   matcher->md5_.Seal();
   matcher->sha1_.Seal();
   matcher->sha256_.Seal();
+  if (from_snapshot) {
+    if (!all_sets) {
+      matcher->chosen_filter_ = std::make_unique<index::IdBitmapSelector>(matcher->chosen_entries_);
+    }
+    return matcher;
+  }
   if (!ids.empty()) {
     index::HammingIndexOptions index_options;
     index_options.num_threads = 1;  // each scan worker searches on its own thread
     TANTALIO_ASSIGN_OR_RETURN(matcher->pdq_, index::NewHammingIndex(index_options));
     TANTALIO_RETURN_IF_ERROR(matcher->pdq_->Add(codes, ids));
+    matcher->pdq_source_ = PdqIndexSource::kBuilt;
+  }
+  // A stale or missing snapshot of every set is rewritten for the next run;
+  // a failed write costs only that run's rebuild, so it is not an error.
+  if (!options.snapshot_path.empty() && all_sets && matcher->pdq_) {
+    index::SaveOptions save;
+    save.source_tag = tag;
+    if (matcher->pdq_->Save(options.snapshot_path, save).ok()) {
+      matcher->pdq_source_ = PdqIndexSource::kRebuiltSnapshot;
+    }
   }
   return matcher;
+}
+
+Result<size_t> HashSetMatcher::BuildSnapshot(Store& store, const std::string& path,
+                                             int min_quality) {
+  MatcherOptions options;
+  options.min_quality = min_quality;
+  TANTALIO_ASSIGN_OR_RETURN(auto matcher, Load(store, options));  // no snapshot: always builds
+  TANTALIO_ASSIGN_OR_RETURN(std::string tag, SnapshotTag(store, min_quality));
+  if (!matcher->pdq_) {
+    TANTALIO_ASSIGN_OR_RETURN(matcher->pdq_, index::NewHammingIndex({}));
+  }
+  index::SaveOptions save;
+  save.source_tag = tag;
+  TANTALIO_RETURN_IF_ERROR(matcher->pdq_->Save(path, save));
+  return matcher->pdq_->size();
 }
 
 void HashSetMatcher::MatchDigests(const ContentRecord& content,
@@ -109,6 +186,7 @@ Status HashSetMatcher::SearchOrientations(const std::string& sha256,
   for (int v = 0; v < kPdqVariantCount; ++v) PackPdq(codes[v], queries.data() + 32 * v);
   index::SearchOptions search;
   search.num_threads = 1;
+  search.filter = chosen_filter_.get();
   TANTALIO_ASSIGN_OR_RETURN(auto results, pdq_->Search(queries, options_.max_distance, search));
   // The closest orientation per entry; ties go to the earlier orientation.
   std::map<uint64_t, std::pair<uint32_t, int>> best;

@@ -30,13 +30,26 @@ struct MatcherOptions {
   int max_distance = kPdqMatchMaxDistance;  // PDQ, inclusive
   int min_quality = kPdqMinGoodQuality;     // PDQ, both sides
   std::vector<int64_t> set_ids;             // empty: every set in the store
+  // The PDQ index snapshot of every set (e.g. "case.db.pdq-index"); empty:
+  // none. Load() maps it when it was built from the store's current sets,
+  // else builds the index from the store and, when matching every set,
+  // writes the snapshot for the next run.
+  std::string snapshot_path;
 };
+
+// How the PDQ index of a Load() came to be.
+enum class PdqIndexSource { kNone, kBuilt, kSnapshot, kRebuiltSnapshot };
 
 class HashSetMatcher {
  public:
   // Reads the matchable hashes of the chosen sets. Memory: 8 bytes per
   // digest, about 40 bytes per PDQ hash.
   static Result<std::unique_ptr<HashSetMatcher>> Load(Store& store, const MatcherOptions& options);
+
+  // Builds the PDQ index of every set and writes it to `path` (atomically);
+  // returns the number of PDQ hashes in it.
+  static Result<size_t> BuildSnapshot(Store& store, const std::string& path,
+                                      int min_quality = kPdqMinGoodQuality);
 
   // Appends an exact-match record per digest of `content` that a set may
   // hold; the store ties it to the entries on the full digest.
@@ -55,6 +68,7 @@ class HashSetMatcher {
   const MatcherOptions& options() const { return options_; }
   size_t exact_hashes() const { return md5_.size() + sha1_.size() + sha256_.size(); }
   size_t pdq_hashes() const { return pdq_ ? pdq_->size() : 0; }
+  PdqIndexSource pdq_index_source() const { return pdq_source_; }
 
  private:
   explicit HashSetMatcher(MatcherOptions options) : options_(std::move(options)) {}
@@ -65,7 +79,15 @@ class HashSetMatcher {
   MatcherOptions options_;
   std::vector<int64_t> set_ids_;
   index::ExactHashFilter md5_, sha1_, sha256_;
+  // What identifies the sets a snapshot was built from.
+  static Result<std::string> SnapshotTag(Store& store, int min_quality);
+
   std::unique_ptr<index::HammingIndex> pdq_;  // null when no set has PDQ hashes
+  PdqIndexSource pdq_source_ = PdqIndexSource::kNone;
+  // With a snapshot of every set but a match against some: the chosen
+  // sets' entry ids (bitmap by id), consulted for each PDQ hit.
+  std::vector<uint8_t> chosen_entries_;
+  std::unique_ptr<index::IdBitmapSelector> chosen_filter_;
 };
 
 }  // namespace tantalio

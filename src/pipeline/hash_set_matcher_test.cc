@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <random>
 
 #include "base/temp_dir.h"
@@ -145,6 +146,55 @@ TEST_F(HashSetMatcherTest, StoredOrientationsMatchLikeFreshOnes) {
   EXPECT_EQ(out[0].distance, 10);
   c.variants.clear();
   EXPECT_EQ((*matcher)->MatchStoredPdq(c, out).code(), StatusCode::kCorrupt);
+}
+
+TEST_F(HashSetMatcherTest, SnapshotIsMappedWhenCurrentAndRebuiltWhenNot) {
+  const int64_t first = Import({Pdq(Flip(image_.hashes[0], 5))});
+  MatcherOptions options;
+  options.snapshot_path = dir_.Sub("sets.pdq-index");
+  auto load = [&](const MatcherOptions& o) {
+    auto matcher = HashSetMatcher::Load(*store_, o);
+    EXPECT_TRUE(matcher.ok()) << matcher.status().ToString();
+    return std::move(matcher).value();
+  };
+  EXPECT_EQ(load(options)->pdq_index_source(), PdqIndexSource::kRebuiltSnapshot);
+  auto mapped = load(options);
+  EXPECT_EQ(mapped->pdq_index_source(), PdqIndexSource::kSnapshot);
+  std::vector<MatchRecord> out;
+  ASSERT_TRUE(mapped->MatchPdq("c0ffee", image_, out).ok());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].distance, 5);
+
+  // A new set makes the snapshot stale: rebuilt, and it holds both sets.
+  const int64_t second = Import({Pdq(Flip(image_.hashes[3], 7))});
+  auto rebuilt = load(options);
+  EXPECT_EQ(rebuilt->pdq_index_source(), PdqIndexSource::kRebuiltSnapshot);
+  out.clear();
+  ASSERT_TRUE(rebuilt->MatchPdq("c0ffee", image_, out).ok());
+  EXPECT_EQ(out.size(), 2u);
+
+  // Matching only the second set through the full snapshot filters by entry.
+  MatcherOptions only_second = options;
+  only_second.set_ids = {second};
+  auto filtered = load(only_second);
+  EXPECT_EQ(filtered->pdq_index_source(), PdqIndexSource::kSnapshot);
+  out.clear();
+  ASSERT_TRUE(filtered->MatchPdq("c0ffee", image_, out).ok());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].orientation, "rot270");
+  (void)first;
+
+  // A damaged snapshot is never trusted: the index is rebuilt from the store.
+  std::ofstream(options.snapshot_path, std::ios::binary | std::ios::trunc) << "garbage";
+  auto recovered = load(options);
+  EXPECT_EQ(recovered->pdq_index_source(), PdqIndexSource::kRebuiltSnapshot);
+  out.clear();
+  ASSERT_TRUE(recovered->MatchPdq("c0ffee", image_, out).ok());
+  EXPECT_EQ(out.size(), 2u);
+
+  auto built = HashSetMatcher::BuildSnapshot(*store_, dir_.Sub("explicit.pdq-index"));
+  ASSERT_TRUE(built.ok());
+  EXPECT_EQ(*built, 2u);
 }
 
 }  // namespace
