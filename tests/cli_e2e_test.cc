@@ -556,6 +556,16 @@ TEST_F(CliTest, DemoFindsKnownMaterialExactlyAndPerceptually) {
   EXPECT_NE(all.out.find("phone1/Documents/ticket.pdf"), std::string::npos);
   RunResult with_good = Tantalio("matches --case demo-operation --include-known-good --format csv");
   EXPECT_NE(with_good.out.find("demo-known-good"), std::string::npos);
+
+  // The PDQ index snapshot: built on demand, mapped by later runs.
+  RunResult index = Tantalio("index build");
+  ASSERT_EQ(index.exit_code, 0) << index.err;
+  EXPECT_NE(index.out.find(": 3 PDQ hashes"), std::string::npos) << index.out;
+  EXPECT_TRUE(fs::exists(Db() + ".hashsets.pdq"));
+  EXPECT_TRUE(fs::exists(Db() + ".hashsets.digests"));
+  RunResult rematch = Tantalio("match --case demo-operation --max-distance 40");
+  ASSERT_EQ(rematch.exit_code, 0) << rematch.err;
+  EXPECT_NE(rematch.out.find("0 already up to date"), std::string::npos) << rematch.out;
 }
 
 TEST_F(CliTest, HashSetImportMatchAndExport) {

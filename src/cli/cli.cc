@@ -10,8 +10,8 @@ namespace tantalio::cli {
 
 Result<std::unique_ptr<Store>> Context::OpenStore() const { return Store::Open(db); }
 
-std::string Context::PdqIndexPath() const {
-  return (db.starts_with("sqlite:") ? db.substr(7) : db) + ".pdq-index";
+std::string Context::HashSetIndexPrefix() const {
+  return (db.starts_with("sqlite:") ? db.substr(7) : db) + ".hashsets";
 }
 
 bool Context::ShowProgress() const { return !quiet && ::isatty(STDERR_FILENO) == 1; }

@@ -28,9 +28,9 @@ struct Context {
   Result<std::unique_ptr<Store>> OpenStore() const;
   // True when progress may be drawn: stderr is a terminal and not --quiet.
   bool ShowProgress() const;
-  // Where the PDQ index snapshot of the hash sets lives: beside the SQLite
-  // store ("case.db.pdq-index").
-  std::string PdqIndexPath() const;
+  // Where the snapshots of the hash sets' PDQ index and digest filters
+  // live: beside the SQLite store ("case.db.hashsets.pdq", ".digests").
+  std::string HashSetIndexPrefix() const;
 };
 
 // A registered command: runs after a successful parse when it was chosen.

@@ -1,4 +1,5 @@
 // tantalio hashset import | list | export, match, matches
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -90,7 +91,21 @@ void RegisterImport(CLI::App& group, Context& context, Action& action) {
         TANTALIO_ASSIGN_OR_RETURN(request.options.csv_columns, ParseColumnMap(args->columns));
       }
       TANTALIO_ASSIGN_OR_RETURN(auto store, context.OpenStore());
-      TANTALIO_ASSIGN_OR_RETURN(auto outcome, ImportHashSetFile(*store, request));
+      const auto start = std::chrono::steady_clock::now();
+      if (context.ShowProgress()) {
+        request.on_progress = [start](uint64_t records) {
+          const double s =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+          std::fprintf(
+              stderr, "\r\033[Kimport  %s records  %.0f s  %s records/s", Count(records).c_str(), s,
+              Count(static_cast<uint64_t>(static_cast<double>(records) / std::max(s, 1e-3)))
+                  .c_str());
+          std::fflush(stderr);
+        };
+      }
+      auto imported = ImportHashSetFile(*store, request);
+      if (context.ShowProgress()) std::fprintf(stderr, "\r\033[K");
+      TANTALIO_ASSIGN_OR_RETURN(auto outcome, std::move(imported));
       const auto& r = outcome.report;
       std::ostream& out = context.out;
       out << "imported hash set '" << outcome.set.name << "' (" << outcome.set.kind << ") from "
@@ -204,7 +219,7 @@ void RegisterMatch(CLI::App& app, Context& context, Action& action) {
       TANTALIO_ASSIGN_OR_RETURN(CaseInfo case_info, store->FindCase(args->case_name));
       CaseMatchOptions options;
       options.matching.max_distance = args->max_distance;
-      options.matching.snapshot_path = context.PdqIndexPath();
+      options.matching.snapshot_prefix = context.HashSetIndexPrefix();
       options.actor = "cli";
       TANTALIO_ASSIGN_OR_RETURN(auto summary,
                                 MatchCase(*store, case_info, options, context.cancel));
@@ -260,29 +275,35 @@ void RegisterMatches(CLI::App& app, Context& context, Action& action) {
 
 void RegisterIndexBuild(CLI::App& app, Context& context, Action& action) {
   auto out = std::make_shared<std::string>();
-  CLI::App* group = app.add_subcommand("index", "The PDQ index of the hash sets");
+  CLI::App* group = app.add_subcommand("index", "The matching indexes of the hash sets");
   group->require_subcommand(1);
   CLI::App* build = group->add_subcommand(
       "build",
-      "Build the exact Hamming index over every hash set's PDQ hashes and write its snapshot.\n"
-      "scan and match map it when it is current and rebuild it when a set was added.");
-  build->add_option("--out", *out, "Snapshot file (default: the store path + .pdq-index)");
+      "Build the exact Hamming index over every set's PDQ hashes and the digest filters,\n"
+      "and write their snapshots. scan and match load them when they are current and\n"
+      "rebuild them when a set was added.");
+  build->add_option("--out", *out,
+                    "Snapshot prefix (default: the store path + .hashsets; writes .pdq and "
+                    ".digests)");
   build->callback([&context, &action, out] {
     action = [&context, out]() -> Status {
-      const std::string path = out->empty() ? context.PdqIndexPath() : *out;
+      const std::string prefix = out->empty() ? context.HashSetIndexPrefix() : *out;
       TANTALIO_ASSIGN_OR_RETURN(auto store, context.OpenStore());
       const auto start = std::chrono::steady_clock::now();
-      TANTALIO_ASSIGN_OR_RETURN(size_t hashes, HashSetMatcher::BuildSnapshot(*store, path));
+      TANTALIO_ASSIGN_OR_RETURN(auto matcher, HashSetMatcher::BuildSnapshots(*store, prefix));
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      TANTALIO_ASSIGN_OR_RETURN(auto info, index::ReadSnapshotInfo(path));
+      const std::string pdq_path = HashSetMatcher::PdqSnapshotPath(prefix);
+      TANTALIO_ASSIGN_OR_RETURN(auto info, index::ReadSnapshotInfo(pdq_path));
       char took[32];
       std::snprintf(took, sizeof took, "%.1f s", seconds);
-      context.out << "wrote " << path << ": " << Count(hashes) << " PDQ hashes, " << info.algorithm
-                  << (info.mih_tables > 0
-                          ? " with " + std::to_string(info.mih_tables) + " MIH tables"
-                          : std::string())
-                  << ", in " << took << "\n";
+      context.out << "wrote " << pdq_path << ": " << Count(matcher->pdq_hashes()) << " PDQ hashes ("
+                  << info.algorithm
+                  << (info.mih_tables > 0 ? ", " + std::to_string(info.mih_tables) + " MIH tables"
+                                          : std::string())
+                  << ")\nwrote " << HashSetMatcher::DigestSnapshotPath(prefix) << ": "
+                  << Count(matcher->exact_hashes()) << " distinct MD5/SHA-1/SHA-256 prefixes\n"
+                  << "in " << took << "\n";
       return Status::Ok();
     };
   });

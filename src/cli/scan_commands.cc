@@ -86,7 +86,7 @@ void RegisterScanCommands(CLI::App& app, Context& context, Action& action) {
       options.workers = args->workers;
       options.actor = "cli";
       options.matching.max_distance = args->max_distance;
-      options.matching.snapshot_path = context.PdqIndexPath();
+      options.matching.snapshot_prefix = context.HashSetIndexPrefix();
       TerminalProgress progress(stderr);
       TANTALIO_ASSIGN_OR_RETURN(
           ScanSummary summary, Scan(*store, case_info, args->device, roots, options, context.cancel,

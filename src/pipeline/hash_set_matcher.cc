@@ -46,34 +46,48 @@ Result<std::unique_ptr<HashSetMatcher>> HashSetMatcher::Load(Store& store,
   }
   if (matcher->set_ids_.empty()) return matcher;
 
-  // A current snapshot replaces building the PDQ index from the store.
+  // Current snapshots replace reading every entry from the store. The digest
+  // filters of every set serve any subset too: an exact hit is a fact
+  // whichever set holds the digest, and the store ties it to every entry.
+  const std::string& prefix = options.snapshot_prefix;
   std::string tag;
-  if (!options.snapshot_path.empty()) {
+  if (!prefix.empty()) {
     TANTALIO_ASSIGN_OR_RETURN(tag, SnapshotTag(store, options.min_quality));
-    auto info = index::ReadSnapshotInfo(options.snapshot_path);
+    auto info = index::ReadSnapshotInfo(PdqSnapshotPath(prefix));
     if (info.ok() && info->source_tag == tag) {
       index::LoadOptions load;
       load.expected_code_bits = 256;
       load.num_threads = 1;
-      auto loaded = index::LoadHammingIndex(options.snapshot_path, load);
+      auto loaded = index::LoadHammingIndex(PdqSnapshotPath(prefix), load);
       if (loaded.ok()) {
         matcher->pdq_ = std::move(loaded).value();
         matcher->pdq_source_ = PdqIndexSource::kSnapshot;
       }
     }
+    auto digests = index::LoadExactHashFilters(DigestSnapshotPath(prefix), tag, 3);
+    if (digests.ok()) {
+      matcher->md5_ = std::move((*digests)[0]);
+      matcher->sha1_ = std::move((*digests)[1]);
+      matcher->sha256_ = std::move((*digests)[2]);
+      matcher->digests_from_snapshot_ = true;
+    }
   }
-  const bool from_snapshot = matcher->pdq_source_ == PdqIndexSource::kSnapshot;
+  const bool pdq_mapped = matcher->pdq_source_ == PdqIndexSource::kSnapshot;
+  const bool digests_mapped = matcher->digests_from_snapshot_;
+  if (pdq_mapped && digests_mapped && all_sets) return matcher;
 
   std::vector<uint8_t> codes;
   std::vector<uint64_t> ids;
   Status bad;
   TANTALIO_RETURN_IF_ERROR(
       store.ForEachMatchableHash(matcher->set_ids_, [&](const MatchableHash& h) {
-        if (!h.md5.empty()) matcher->md5_.Add(h.md5);
-        if (!h.sha1.empty()) matcher->sha1_.Add(h.sha1);
-        if (!h.sha256.empty()) matcher->sha256_.Add(h.sha256);
+        if (!digests_mapped) {
+          if (!h.md5.empty()) matcher->md5_.Add(h.md5);
+          if (!h.sha1.empty()) matcher->sha1_.Add(h.sha1);
+          if (!h.sha256.empty()) matcher->sha256_.Add(h.sha256);
+        }
         if (h.pdq.empty() || (h.pdq_quality && *h.pdq_quality < options.min_quality)) return true;
-        if (from_snapshot) {
+        if (pdq_mapped) {
           if (!all_sets) {
             auto& bitmap = matcher->chosen_entries_;
             const auto id = static_cast<uint64_t>(h.entry_id);
@@ -94,47 +108,57 @@ Result<std::unique_ptr<HashSetMatcher>> HashSetMatcher::Load(Store& store,
         return true;
       }));
   TANTALIO_RETURN_IF_ERROR(bad);
-  matcher->md5_.Seal();
-  matcher->sha1_.Seal();
-  matcher->sha256_.Seal();
-  if (from_snapshot) {
-    if (!all_sets) {
-      matcher->chosen_filter_ = std::make_unique<index::IdBitmapSelector>(matcher->chosen_entries_);
-    }
-    return matcher;
+  if (pdq_mapped && !all_sets) {
+    matcher->chosen_filter_ = std::make_unique<index::IdBitmapSelector>(matcher->chosen_entries_);
   }
-  if (!ids.empty()) {
+  if (!pdq_mapped) {
     index::HammingIndexOptions index_options;
     index_options.num_threads = 1;  // each scan worker searches on its own thread
     TANTALIO_ASSIGN_OR_RETURN(matcher->pdq_, index::NewHammingIndex(index_options));
-    TANTALIO_RETURN_IF_ERROR(matcher->pdq_->Add(codes, ids));
+    if (!ids.empty()) TANTALIO_RETURN_IF_ERROR(matcher->pdq_->Add(codes, ids));
     matcher->pdq_source_ = PdqIndexSource::kBuilt;
   }
-  // A stale or missing snapshot of every set is rewritten for the next run;
+  if (!digests_mapped) {
+    matcher->md5_.Seal();
+    matcher->sha1_.Seal();
+    matcher->sha256_.Seal();
+  }
+  // Stale or missing snapshots of every set are rewritten for the next run;
   // a failed write costs only that run's rebuild, so it is not an error.
-  if (!options.snapshot_path.empty() && all_sets && matcher->pdq_) {
-    index::SaveOptions save;
-    save.source_tag = tag;
-    if (matcher->pdq_->Save(options.snapshot_path, save).ok()) {
-      matcher->pdq_source_ = PdqIndexSource::kRebuiltSnapshot;
+  if (!prefix.empty() && all_sets) {
+    if (!pdq_mapped) {
+      index::SaveOptions save;
+      save.source_tag = tag;
+      if (matcher->pdq_->Save(PdqSnapshotPath(prefix), save).ok()) {
+        matcher->pdq_source_ = PdqIndexSource::kRebuiltSnapshot;
+      }
+    }
+    if (!digests_mapped) {
+      const index::ExactHashFilter* filters[] = {&matcher->md5_, &matcher->sha1_,
+                                                 &matcher->sha256_};
+      (void)index::SaveExactHashFilters(DigestSnapshotPath(prefix), tag, filters);
     }
   }
   return matcher;
 }
 
-Result<size_t> HashSetMatcher::BuildSnapshot(Store& store, const std::string& path,
-                                             int min_quality) {
+Result<std::unique_ptr<HashSetMatcher>> HashSetMatcher::BuildSnapshots(Store& store,
+                                                                       const std::string& prefix,
+                                                                       int min_quality) {
+  // Load() without snapshots builds everything; then both are written.
   MatcherOptions options;
   options.min_quality = min_quality;
-  TANTALIO_ASSIGN_OR_RETURN(auto matcher, Load(store, options));  // no snapshot: always builds
+  TANTALIO_ASSIGN_OR_RETURN(auto matcher, Load(store, options));
   TANTALIO_ASSIGN_OR_RETURN(std::string tag, SnapshotTag(store, min_quality));
   if (!matcher->pdq_) {
     TANTALIO_ASSIGN_OR_RETURN(matcher->pdq_, index::NewHammingIndex({}));
   }
   index::SaveOptions save;
   save.source_tag = tag;
-  TANTALIO_RETURN_IF_ERROR(matcher->pdq_->Save(path, save));
-  return matcher->pdq_->size();
+  TANTALIO_RETURN_IF_ERROR(matcher->pdq_->Save(PdqSnapshotPath(prefix), save));
+  const index::ExactHashFilter* filters[] = {&matcher->md5_, &matcher->sha1_, &matcher->sha256_};
+  TANTALIO_RETURN_IF_ERROR(index::SaveExactHashFilters(DigestSnapshotPath(prefix), tag, filters));
+  return matcher;
 }
 
 void HashSetMatcher::MatchDigests(const ContentRecord& content,
@@ -152,13 +176,13 @@ void HashSetMatcher::MatchDigests(const ContentRecord& content,
 
 Status HashSetMatcher::MatchPdq(const std::string& sha256, const PdqDihedralResult& image,
                                 std::vector<MatchRecord>& out) const {
-  if (!pdq_ || image.quality < options_.min_quality) return Status::Ok();
+  if (!pdq_ || pdq_->size() == 0 || image.quality < options_.min_quality) return Status::Ok();
   return SearchOrientations(sha256, image.hashes, out);
 }
 
 Status HashSetMatcher::MatchStoredPdq(const ContentForMatching& content,
                                       std::vector<MatchRecord>& out) const {
-  if (!pdq_ || content.pdq.empty()) return Status::Ok();
+  if (!pdq_ || pdq_->size() == 0 || content.pdq.empty()) return Status::Ok();
   if (content.pdq_quality.value_or(0) < options_.min_quality) return Status::Ok();
   if (content.variants.size() != 64 * (kPdqVariantCount - 1)) {
     return CorruptError("content " + content.sha256 +

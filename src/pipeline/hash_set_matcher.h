@@ -30,11 +30,12 @@ struct MatcherOptions {
   int max_distance = kPdqMatchMaxDistance;  // PDQ, inclusive
   int min_quality = kPdqMinGoodQuality;     // PDQ, both sides
   std::vector<int64_t> set_ids;             // empty: every set in the store
-  // The PDQ index snapshot of every set (e.g. "case.db.pdq-index"); empty:
-  // none. Load() maps it when it was built from the store's current sets,
-  // else builds the index from the store and, when matching every set,
-  // writes the snapshot for the next run.
-  std::string snapshot_path;
+  // Where the snapshots of every set's PDQ index and digest filters live:
+  // "<prefix>.pdq" and "<prefix>.digests" (e.g. prefix "case.db.hashsets");
+  // empty: none. Load() uses them when they were built from the store's
+  // current sets, else builds from the store and, when matching every set,
+  // writes them for the next run.
+  std::string snapshot_prefix;
 };
 
 // How the PDQ index of a Load() came to be.
@@ -46,10 +47,12 @@ class HashSetMatcher {
   // digest, about 40 bytes per PDQ hash.
   static Result<std::unique_ptr<HashSetMatcher>> Load(Store& store, const MatcherOptions& options);
 
-  // Builds the PDQ index of every set and writes it to `path` (atomically);
-  // returns the number of PDQ hashes in it.
-  static Result<size_t> BuildSnapshot(Store& store, const std::string& path,
-                                      int min_quality = kPdqMinGoodQuality);
+  // Builds the PDQ index and digest filters of every set and writes their
+  // snapshots under `prefix` (atomically). Returns the loaded matcher.
+  static Result<std::unique_ptr<HashSetMatcher>> BuildSnapshots(
+      Store& store, const std::string& prefix, int min_quality = kPdqMinGoodQuality);
+  static std::string PdqSnapshotPath(const std::string& prefix) { return prefix + ".pdq"; }
+  static std::string DigestSnapshotPath(const std::string& prefix) { return prefix + ".digests"; }
 
   // Appends an exact-match record per digest of `content` that a set may
   // hold; the store ties it to the entries on the full digest.
@@ -69,6 +72,7 @@ class HashSetMatcher {
   size_t exact_hashes() const { return md5_.size() + sha1_.size() + sha256_.size(); }
   size_t pdq_hashes() const { return pdq_ ? pdq_->size() : 0; }
   PdqIndexSource pdq_index_source() const { return pdq_source_; }
+  bool digests_from_snapshot() const { return digests_from_snapshot_; }
 
  private:
   explicit HashSetMatcher(MatcherOptions options) : options_(std::move(options)) {}
@@ -84,6 +88,7 @@ class HashSetMatcher {
 
   std::unique_ptr<index::HammingIndex> pdq_;  // null when no set has PDQ hashes
   PdqIndexSource pdq_source_ = PdqIndexSource::kNone;
+  bool digests_from_snapshot_ = false;
   // With a snapshot of every set but a match against some: the chosen
   // sets' entry ids (bitmap by id), consulted for each PDQ hit.
   std::vector<uint8_t> chosen_entries_;

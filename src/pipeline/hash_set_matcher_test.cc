@@ -151,15 +151,18 @@ TEST_F(HashSetMatcherTest, StoredOrientationsMatchLikeFreshOnes) {
 TEST_F(HashSetMatcherTest, SnapshotIsMappedWhenCurrentAndRebuiltWhenNot) {
   const int64_t first = Import({Pdq(Flip(image_.hashes[0], 5))});
   MatcherOptions options;
-  options.snapshot_path = dir_.Sub("sets.pdq-index");
+  options.snapshot_prefix = dir_.Sub("case.db.hashsets");
   auto load = [&](const MatcherOptions& o) {
     auto matcher = HashSetMatcher::Load(*store_, o);
     EXPECT_TRUE(matcher.ok()) << matcher.status().ToString();
     return std::move(matcher).value();
   };
-  EXPECT_EQ(load(options)->pdq_index_source(), PdqIndexSource::kRebuiltSnapshot);
+  auto built_now = load(options);
+  EXPECT_EQ(built_now->pdq_index_source(), PdqIndexSource::kRebuiltSnapshot);
+  EXPECT_FALSE(built_now->digests_from_snapshot());
   auto mapped = load(options);
   EXPECT_EQ(mapped->pdq_index_source(), PdqIndexSource::kSnapshot);
+  EXPECT_TRUE(mapped->digests_from_snapshot());
   std::vector<MatchRecord> out;
   ASSERT_TRUE(mapped->MatchPdq("c0ffee", image_, out).ok());
   ASSERT_EQ(out.size(), 1u);
@@ -185,16 +188,47 @@ TEST_F(HashSetMatcherTest, SnapshotIsMappedWhenCurrentAndRebuiltWhenNot) {
   (void)first;
 
   // A damaged snapshot is never trusted: the index is rebuilt from the store.
-  std::ofstream(options.snapshot_path, std::ios::binary | std::ios::trunc) << "garbage";
+  std::ofstream(HashSetMatcher::PdqSnapshotPath(options.snapshot_prefix),
+                std::ios::binary | std::ios::trunc)
+      << "garbage";
+  std::ofstream(HashSetMatcher::DigestSnapshotPath(options.snapshot_prefix),
+                std::ios::binary | std::ios::trunc)
+      << "garbage";
   auto recovered = load(options);
   EXPECT_EQ(recovered->pdq_index_source(), PdqIndexSource::kRebuiltSnapshot);
+  EXPECT_FALSE(recovered->digests_from_snapshot());
   out.clear();
   ASSERT_TRUE(recovered->MatchPdq("c0ffee", image_, out).ok());
   EXPECT_EQ(out.size(), 2u);
 
-  auto built = HashSetMatcher::BuildSnapshot(*store_, dir_.Sub("explicit.pdq-index"));
+  auto built = HashSetMatcher::BuildSnapshots(*store_, dir_.Sub("explicit"));
   ASSERT_TRUE(built.ok());
-  EXPECT_EQ(*built, 2u);
+  EXPECT_EQ((*built)->pdq_hashes(), 2u);
+}
+
+TEST_F(HashSetMatcherTest, DigestSnapshotServesExactMatchesForAnySubset) {
+  formats::HashSetEntry e;
+  e.md5 = std::string(32, 'a');
+  Import({e});
+  formats::HashSetEntry later;
+  later.sha256 = std::string(64, 'c');
+  MatcherOptions options;
+  options.snapshot_prefix = dir_.Sub("case.db.hashsets");
+  ASSERT_TRUE(HashSetMatcher::Load(*store_, options).ok());  // writes the snapshots
+  const int64_t second = Import({later});                    // makes them stale
+  auto stale = HashSetMatcher::Load(*store_, options);       // rebuilt from the store
+  ASSERT_TRUE(stale.ok());
+  EXPECT_FALSE((*stale)->digests_from_snapshot());
+  MatcherOptions only_second = options;
+  only_second.set_ids = {second};
+  auto subset = HashSetMatcher::Load(*store_, only_second);
+  ASSERT_TRUE(subset.ok());
+  EXPECT_TRUE((*subset)->digests_from_snapshot());
+  std::vector<MatchRecord> out;
+  (*subset)->MatchDigests(
+      ContentRecord{std::string(64, 'c'), std::string(32, 'a'), std::string(40, 'f'), 1, "", "", 1},
+      out);
+  EXPECT_EQ(out.size(), 2u);  // exact hits are facts, whichever set holds them
 }
 
 }  // namespace

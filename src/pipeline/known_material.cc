@@ -47,9 +47,13 @@ Result<HashSetImportOutcome> ImportHashSetFile(Store& store, const HashSetImport
   info.version = request.version;
   info.source_file = request.path;
   TANTALIO_ASSIGN_OR_RETURN(auto import, store.BeginHashSetImport(info));
+  uint64_t added = 0;
   auto report = formats::ReadHashSet(
       request.path, options,
       [&](const formats::HashSetEntry& entry, const formats::RecordLocation& where) -> Status {
+        if (request.on_progress && ++added % HashSetImportRequest::kProgressEvery == 0) {
+          request.on_progress(added);
+        }
         TANTALIO_ASSIGN_OR_RETURN(auto merged, import->Add(entry));
         if (merged) {
           ++outcome.merged;

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -26,6 +27,9 @@ struct HashSetImportRequest {
   std::string version;  // "" takes what the file says (NSRL VERSION)
   formats::ImportOptions options;
   std::string actor = "tantalio";  // for the audit log
+  // Called every kProgressEvery records with the count so far (may be empty).
+  std::function<void(uint64_t records)> on_progress;
+  static constexpr uint64_t kProgressEvery = 20000;
 };
 
 struct HashSetImportOutcome {

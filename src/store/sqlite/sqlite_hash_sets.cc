@@ -524,64 +524,61 @@ Status SqliteHashSets::ForEachMatch(int64_t case_id, bool include_known_good,
 
 Result<MatchSummary> SqliteHashSets::Summarize(int64_t case_id) {
   MatchSummary out;
+  // Images of the case (contents with a still PDQ hash): one pass over the
+  // case's image files.
   {
-    Statement s(db_, std::string(kCaseContents) +
-                         ", cm AS MATERIALIZED (SELECT m.sha256, m.method, hs.id AS set_id,"
-                         "   hs.name, hs.kind FROM matches m"
-                         "   JOIN hash_entries e ON e.id = m.entry_id"
-                         "   JOIN hash_sets hs ON hs.id = e.set_id"
-                         "   WHERE m.sha256 IN (SELECT sha256 FROM case_contents))"
-                         " SELECT name, kind, COUNT(DISTINCT sha256),"
-                         "  COUNT(DISTINCT CASE WHEN method != 'pdq' THEN sha256 END),"
-                         "  COUNT(DISTINCT CASE WHEN method = 'pdq' THEN sha256 END),"
-                         "  (SELECT COALESCE(SUM(c.n), 0) FROM case_contents c WHERE c.sha256 IN"
-                         "    (SELECT x.sha256 FROM cm x WHERE x.set_id = cm.set_id))"
-                         " FROM cm GROUP BY set_id ORDER BY name");
+    Statement s(db_,
+                "SELECT COUNT(DISTINCT f.sha256), COUNT(*) FROM files f"
+                " JOIN devices d ON d.id = f.device_id"
+                " WHERE d.case_id = ?1 AND f.sha256 IS NOT NULL AND EXISTS(SELECT 1 FROM"
+                "  fingerprints p WHERE p.sha256 = f.sha256 AND p.algorithm = 'pdq'"
+                "  AND p.timestamp_ms = -1)");
     s.Bind(1, case_id);
-    while (true) {
-      TANTALIO_ASSIGN_OR_RETURN(bool row, s.Step());
-      if (!row) break;
-      auto count = [&](int column) { return static_cast<uint64_t>(s.Int(column)); };
-      out.per_set.push_back(
-          SetMatchCount{s.Text(0), s.Text(1), count(2), count(5), count(3), count(4)});
+    TANTALIO_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (row) {
+      out.images = out.new_images = static_cast<uint64_t>(s.Int(0));
+      out.new_image_files = static_cast<uint64_t>(s.Int(1));
     }
   }
-  // One row per content of the case: its file count, whether it is an image
-  // with a PDQ hash, what it matches, and its most severe category.
-  Statement s(db_, std::string(kCaseContents) +
-                       ", km AS (SELECT m.sha256, hs.kind, e.category FROM matches m"
-                       "   JOIN hash_entries e ON e.id = m.entry_id"
-                       "   JOIN hash_sets hs ON hs.id = e.set_id)"
-                       " SELECT c.n,"
-                       "  EXISTS(SELECT 1 FROM fingerprints p WHERE p.sha256 = c.sha256"
-                       "    AND p.algorithm = 'pdq' AND p.timestamp_ms = -1),"
-                       "  EXISTS(SELECT 1 FROM km WHERE km.sha256 = c.sha256"
-                       "    AND km.kind != 'known-good'),"
-                       "  EXISTS(SELECT 1 FROM km WHERE km.sha256 = c.sha256"
-                       "    AND km.kind = 'known-good'),"
-                       "  (SELECT MIN(km.category) FROM km WHERE km.sha256 = c.sha256"
-                       "    AND km.kind != 'known-good' AND km.category > 0),"
-                       "  EXISTS(SELECT 1 FROM km WHERE km.sha256 = c.sha256"
-                       "    AND km.kind != 'known-good' AND km.category = 0)"
-                       " FROM case_contents c");
+  // Then only the matched contents of the case, which are few next to its
+  // contents: one row per (content, set, method) with the content's file
+  // count in the case, whether it is an image, and the entry's category.
+  Statement s(db_,
+              "WITH case_matches AS (SELECT m.sha256, m.method, e.category, hs.id AS set_id,"
+              "   hs.name, hs.kind FROM matches m JOIN hash_entries e ON e.id = m.entry_id"
+              "   JOIN hash_sets hs ON hs.id = e.set_id),"
+              " counted AS (SELECT sha256, (SELECT COUNT(*) FROM files f"
+              "   JOIN devices d ON d.id = f.device_id WHERE f.sha256 = x.sha256"
+              "   AND d.case_id = ?1) AS n,"
+              "   EXISTS(SELECT 1 FROM fingerprints p WHERE p.sha256 = x.sha256"
+              "   AND p.algorithm = 'pdq' AND p.timestamp_ms = -1) AS image"
+              "   FROM (SELECT DISTINCT sha256 FROM case_matches) x)"
+              " SELECT cm.sha256, c.n, c.image, cm.set_id, cm.name, cm.kind, cm.method,"
+              "  cm.category FROM case_matches cm JOIN counted c ON c.sha256 = cm.sha256"
+              " WHERE c.n > 0 ORDER BY cm.sha256");
   s.Bind(1, case_id);
+  struct PerSet {
+    SetMatchCount count;
+    std::string last_content, last_exact, last_pdq;
+  };
+  std::map<std::pair<std::string, int64_t>, PerSet> sets;  // by name, id
   std::map<std::optional<int>, CategoryCount> categories;
-  while (true) {
-    TANTALIO_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    const auto files = static_cast<uint64_t>(s.Int(0));
-    const bool image = s.Int(1) != 0, known = s.Int(2) != 0, good = s.Int(3) != 0;
-    if (image) {
-      ++out.images;
-      if (!known && !good) {
-        ++out.new_images;
-        out.new_image_files += files;
-      }
+  // The content being aggregated.
+  std::string content;
+  uint64_t files = 0;
+  bool image = false, known = false, good = false;
+  std::optional<int> severe;
+  bool non_pertinent = false;
+  auto finish_content = [&] {
+    if (content.empty()) return;
+    if (image) {  // it matches something: not new
+      --out.new_images;
+      out.new_image_files -= files;
     }
     if (known) {
       out.known_files += files;
-      std::optional<int> category = OptionalInt(s, 4);
-      if (!category && s.Int(5) != 0) category = 0;
+      std::optional<int> category = severe;
+      if (!category && non_pertinent) category = 0;
       CategoryCount& c = categories[category];
       c.category = category;
       ++c.contents;
@@ -589,7 +586,45 @@ Result<MatchSummary> SqliteHashSets::Summarize(int64_t case_id) {
     } else if (good) {
       out.known_good_files += files;
     }
+  };
+  while (true) {
+    TANTALIO_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    std::string sha256 = s.Text(0);
+    if (sha256 != content) {
+      finish_content();
+      content = sha256;
+      files = static_cast<uint64_t>(s.Int(1));
+      image = s.Int(2) != 0;
+      known = good = non_pertinent = false;
+      severe.reset();
+    }
+    const std::string kind = s.Text(5);
+    const std::string method = s.Text(6);
+    const std::optional<int> category = OptionalInt(s, 7);
+    if (kind == kKindKnownGood) {
+      good = true;
+    } else {
+      known = true;
+      if (category && *category > 0 && (!severe || *category < *severe)) severe = category;
+      if (category && *category == 0) non_pertinent = true;
+    }
+    PerSet& set = sets[{s.Text(4), s.Int(3)}];
+    set.count.name = s.Text(4);
+    set.count.kind = kind;
+    if (set.last_content != content) {
+      set.last_content = content;
+      ++set.count.contents;
+      set.count.files += files;
+    }
+    std::string& last = method == kMethodPdq ? set.last_pdq : set.last_exact;
+    if (last != content) {
+      last = content;
+      ++(method == kMethodPdq ? set.count.pdq_contents : set.count.exact_contents);
+    }
   }
+  finish_content();
+  for (auto& [key, set] : sets) out.per_set.push_back(set.count);
   for (auto& [category, count] : categories) out.per_category.push_back(count);
   return out;
 }
