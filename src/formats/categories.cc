@@ -7,17 +7,10 @@
 #include <utility>
 
 #include "formats/hash_set_entry.h"
+#include "formats/text_formats.h"
 
 namespace tantalio::formats {
 namespace {
-
-std::string_view Trim(std::string_view text) {
-  size_t begin = 0;
-  size_t end = text.size();
-  while (begin < end && std::isspace(static_cast<unsigned char>(text[begin]))) ++begin;
-  while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
-  return text.substr(begin, end - begin);
-}
 
 // Parses a whole string as a decimal integer (optional sign, digits only).
 std::optional<int64_t> ParseInteger(std::string_view text) {
@@ -32,7 +25,7 @@ std::optional<int64_t> ParseInteger(std::string_view text) {
 // The form values are compared in: trimmed, upper-cased, and integers written
 // in canonical decimal ("01" and "+1" are "1").
 std::string Canonical(std::string_view value) {
-  value = Trim(value);
+  value = internal::TrimWhitespace(value);
   if (auto number = ParseInteger(value)) return std::to_string(*number);
   std::string key(value);
   for (char& c : key) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -83,7 +76,7 @@ Result<CategoryMap> CategoryMap::FromFile(const std::string& path) {
     std::string_view text = line;
     if (line_number == 1 && text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
     if (size_t hash = text.find('#'); hash != std::string_view::npos) text = text.substr(0, hash);
-    text = Trim(text);
+    text = internal::TrimWhitespace(text);
     if (text.empty()) continue;
     // The category never holds a comma, so the last comma splits the pair and
     // a source value may itself contain commas.
@@ -91,8 +84,8 @@ Result<CategoryMap> CategoryMap::FromFile(const std::string& path) {
     if (comma == std::string_view::npos) {
       return error("expected 'source_value,category', found '" + std::string(text) + "'");
     }
-    std::string_view source = Trim(text.substr(0, comma));
-    std::string_view target = Trim(text.substr(comma + 1));
+    std::string_view source = internal::TrimWhitespace(text.substr(0, comma));
+    std::string_view target = internal::TrimWhitespace(text.substr(comma + 1));
     if (source.empty()) {
       return error("the source value is empty (an empty value always means uncategorised)");
     }

@@ -37,6 +37,7 @@
 
 #include "base/hex.h"
 #include "formats/readers.h"
+#include "formats/text_formats.h"
 
 namespace tantalio::formats {
 namespace {
@@ -56,20 +57,6 @@ constexpr std::array<std::pair<HashSetFormat, std::string_view>, 7> kFormatNames
     {HashSetFormat::kHashList, "hashlist"},
     {HashSetFormat::kPdq, "pdq"},
 }};
-
-std::string_view Trim(std::string_view text) {
-  size_t begin = 0;
-  size_t end = text.size();
-  while (begin < end && std::isspace(static_cast<unsigned char>(text[begin]))) ++begin;
-  while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
-  return text.substr(begin, end - begin);
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool IsDigits(std::string_view text) {
   return !text.empty() &&
@@ -139,10 +126,12 @@ bool IsMd5deepLine(std::string_view line) {
 // (the quality may be empty when a label follows).
 bool IsPdqLine(std::string_view line) {
   size_t comma = line.find(',');
-  if (comma == std::string_view::npos || !IsHex(Trim(line.substr(0, comma)), 64)) return false;
+  if (comma == std::string_view::npos ||
+      !IsHex(internal::TrimWhitespace(line.substr(0, comma)), 64))
+    return false;
   std::string_view rest = line.substr(comma + 1);
   size_t next = rest.find(',');
-  std::string_view quality = Trim(rest.substr(0, next));
+  std::string_view quality = internal::TrimWhitespace(rest.substr(0, next));
   if (quality.empty()) return next != std::string_view::npos;
   return IsDigits(quality);
 }
@@ -191,13 +180,13 @@ Result<HashSetFormat> DetectText(const std::string& path, std::string_view text,
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     start = end + 1;
     // Blank lines and '#' comments carry nothing to tell formats apart.
-    std::string_view trimmed = Trim(line);
+    std::string_view trimmed = internal::TrimWhitespace(line);
     if (trimmed.empty() || trimmed.front() == '#') continue;
     lines.push_back(line);
   }
   if (lines.empty()) return CannotDetect(path, "it holds no data lines, only blanks or comments");
   std::string_view first = lines.front();
-  std::string_view first_trimmed = Trim(first);
+  std::string_view first_trimmed = internal::TrimWhitespace(first);
 
   if (first_trimmed == "%%%% HASHDEEP-1.0") return HashSetFormat::kHashdeep;
   if (first.find("\"SHA-1\"") != std::string_view::npos &&
@@ -211,7 +200,7 @@ Result<HashSetFormat> DetectText(const std::string& path, std::string_view text,
     // PDQ only when some line carries the quality column.
     if (first_trimmed.size() == 64) {
       for (std::string_view line : lines) {
-        if (IsPdqLine(Trim(line))) return HashSetFormat::kPdq;
+        if (IsPdqLine(internal::TrimWhitespace(line))) return HashSetFormat::kPdq;
       }
     }
     return HashSetFormat::kHashList;
@@ -232,7 +221,7 @@ std::string_view HashSetFormatName(HashSetFormat format) {
 }
 
 Result<HashSetFormat> ParseHashSetFormat(std::string_view name) {
-  std::string wanted = Lower(Trim(name));
+  std::string wanted = internal::ToLowerAscii(internal::TrimWhitespace(name));
   for (const auto& [value, known] : kFormatNames) {
     if (known == wanted) return value;
   }
@@ -273,10 +262,10 @@ Result<HashSetFormat> DetectHashSetFormat(const std::string& path) {
   if (text.find('\0') != std::string_view::npos) {
     return CannotDetect(path, "binary data (not text, not a SQLite database)");
   }
-  std::string_view body = Trim(text);
+  std::string_view body = internal::TrimWhitespace(text);
   if (body.empty()) return CannotDetect(path, "it holds only blanks");
   if (body.front() == '{' || body.front() == '[') {
-    std::string lower = Lower(body);
+    std::string lower = internal::ToLowerAscii(body);
     if (body.find("\"odata.metadata\"") != std::string_view::npos ||
         body.find("\"@odata.context\"") != std::string_view::npos ||
         lower.find("projectvic") != std::string::npos ||

@@ -118,6 +118,13 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
+bool NextNonBlankLine(TextLineReader& reader, std::string& line) {
+  while (reader.Next(line)) {
+    if (!TrimWhitespace(line).empty()) return true;
+  }
+  return false;
+}
+
 std::string ToLowerAscii(std::string_view text) {
   std::string out(text);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -739,13 +746,7 @@ Status ReadCsv(const std::string& path, const ImportOptions& options, ImportCont
   TANTALIO_RETURN_IF_ERROR(reader.Open(path));
   std::string line;
   // The header: the first non-blank line.
-  bool have_header = false;
-  while (reader.Next(line)) {
-    if (!TrimWhitespace(line).empty()) {
-      have_header = true;
-      break;
-    }
-  }
+  const bool have_header = NextNonBlankLine(reader, line);
   TANTALIO_RETURN_IF_ERROR(reader.status());
   const RecordLocation header_where{LineLocation(reader.line_number())};
   if (!have_header) {

@@ -291,13 +291,7 @@ Status ReadRdsText(const std::string& path, ImportContext& context, ImportReport
   TANTALIO_RETURN_IF_ERROR(reader.Open(path));
   std::string line;
   std::vector<std::string> fields;
-  bool have_header = false;
-  while (reader.Next(line)) {
-    if (!TrimWhitespace(line).empty()) {
-      have_header = true;
-      break;
-    }
-  }
+  const bool have_header = NextNonBlankLine(reader, line);
   TANTALIO_RETURN_IF_ERROR(reader.status());
   const RecordLocation header_where{LineLocation(reader.line_number())};
   if (!have_header) {

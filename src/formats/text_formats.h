@@ -50,6 +50,10 @@ class TextLineReader {
 std::string LineLocation(uint64_t line_number);
 
 std::string_view TrimWhitespace(std::string_view text);
+
+// Reads lines until one is not blank and leaves it in `line`. False at the
+// end of the file (then check reader.status()).
+bool NextNonBlankLine(TextLineReader& reader, std::string& line);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 std::string ToLowerAscii(std::string_view text);
 

@@ -71,6 +71,7 @@
 #include <vector>
 
 #include "formats/readers.h"
+#include "formats/text_formats.h"
 
 namespace tantalio::formats::internal {
 namespace {
@@ -188,14 +189,6 @@ class ByteIterator {
 // ---------------------------------------------------------------------------
 // Small helpers.
 
-std::string_view Trim(std::string_view text) {
-  size_t begin = 0;
-  size_t end = text.size();
-  while (begin < end && std::isspace(static_cast<unsigned char>(text[begin]))) ++begin;
-  while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
-  return text.substr(begin, end - begin);
-}
-
 char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c; }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
@@ -206,14 +199,8 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::optional<int64_t> ParseInteger(std::string_view text) {
-  text = Trim(text);
+  text = internal::TrimWhitespace(text);
   if (!text.empty() && text.front() == '+') text.remove_prefix(1);
   if (text.empty()) return std::nullopt;
   int64_t value = 0;
@@ -503,7 +490,7 @@ class RecordConverter {
 
   bool Hash(Field field, std::string& out) {
     if (!String(field, out)) return false;
-    std::string_view trimmed = Trim(out);
+    std::string_view trimmed = internal::TrimWhitespace(out);
     if (trimmed.size() != out.size()) out = std::string(trimmed);
     return true;
   }
@@ -529,7 +516,7 @@ class RecordConverter {
     }
     if (value->is_string()) {
       const std::string& text = value->get_ref<const std::string&>();
-      if (Trim(text).empty()) return true;
+      if (internal::TrimWhitespace(text).empty()) return true;
       out = ParseInteger(text);
       if (!out) return Fail(Name(field) + " " + Quoted(text) + " is not an integer");
       return true;
@@ -558,7 +545,7 @@ class RecordConverter {
       return true;
     }
     if (value->is_string()) {
-      std::string_view text = Trim(value->get_ref<const std::string&>());
+      std::string_view text = internal::TrimWhitespace(value->get_ref<const std::string&>());
       if (text.empty()) return true;
       if (EqualsIgnoreCase(text, "true")) {
         out = true;
@@ -581,7 +568,7 @@ class RecordConverter {
       premapped = true;
       const Json* category = record_.Get(kCategory);
       if (category != nullptr && category->is_string() &&
-          !Trim(category->get_ref<const std::string&>()).empty() &&
+          !internal::TrimWhitespace(category->get_ref<const std::string&>()).empty() &&
           !ParseInteger(category->get_ref<const std::string&>())) {
         return Fail("Category " + Quoted(category->get_ref<const std::string&>()) +
                     " is not a project category 0..4, which a record with SourceCategory must "
@@ -608,7 +595,7 @@ class RecordConverter {
   bool Merge(std::string& field, std::string_view field_name, const std::string& value,
              bool ignore_case) {
     std::string_view whole = value;
-    std::string_view trimmed = ignore_case ? Trim(whole) : whole;
+    std::string_view trimmed = ignore_case ? internal::TrimWhitespace(whole) : whole;
     if (trimmed.empty()) return true;
     if (field.empty()) {
       field = std::string(trimmed);
@@ -701,7 +688,7 @@ DocumentInfo Describe(std::string_view key, std::string_view url) {
   DocumentInfo info;
   info.stated = true;
   info.legacy = key == "odata.metadata";
-  std::string lower = Lower(url);
+  std::string lower = internal::ToLowerAscii(url);
   if (size_t at = lower.find("datamodels/"); at != std::string::npos) {
     size_t start = at + std::strlen("datamodels/");
     size_t end = lower.find(".xml", start);

@@ -12,13 +12,6 @@
 namespace tantalio {
 namespace {
 
-HashSetInfo NewSet(const std::string& name, const std::string& kind) {
-  HashSetInfo info;
-  info.name = name;
-  info.kind = kind;
-  return info;
-}
-
 PdqHash RandomHash(std::mt19937_64& rng) {
   PdqHash h;
   for (int k = 0; k < 256; ++k) {
@@ -46,7 +39,8 @@ class HashSetMatcherTest : public ::testing::Test {
   }
 
   int64_t Import(const std::vector<formats::HashSetEntry>& entries) {
-    auto import = store_->BeginHashSetImport(NewSet("set" + std::to_string(++sets_), kKindIllegal));
+    auto import = store_->BeginHashSetImport(
+        HashSetInfo::Named("set" + std::to_string(++sets_), kKindIllegal));
     for (const auto& e : entries) EXPECT_TRUE((*import)->Add(e).ok());
     return (*import)->Commit({})->id;
   }

@@ -40,9 +40,7 @@ Result<HashSetImportOutcome> ImportHashSetFile(Store& store, const HashSetImport
     kind = options.format == formats::HashSetFormat::kNsrl ? kKindKnownGood : kKindIllegal;
   TANTALIO_ASSIGN_OR_RETURN(outcome.source_sha256, FileSha256(request.path));
 
-  HashSetInfo info;
-  info.name = request.name;
-  info.kind = kind;
+  HashSetInfo info = HashSetInfo::Named(request.name, kind);
   info.agency = request.agency;
   info.version = request.version;
   info.source_file = request.path;

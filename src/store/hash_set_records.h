@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "formats/hash_set_entry.h"
@@ -32,6 +33,14 @@ struct HashSetInfo {
   std::string category_scheme;  // e.g. "vics-us"
   std::string source_file;      // the path it was imported from
   uint64_t entries = 0;         // set by the store
+
+  // A set to import: its name and kind; the rest is optional.
+  static HashSetInfo Named(std::string name, std::string kind) {
+    HashSetInfo info;
+    info.name = std::move(name);
+    info.kind = std::move(kind);
+    return info;
+  }
 };
 
 // An entry as stored: its id and set beside the exchange values.

@@ -8,13 +8,6 @@
 namespace tantalio {
 namespace {
 
-HashSetInfo NewSet(const std::string& name, const std::string& kind) {
-  HashSetInfo info;
-  info.name = name;
-  info.kind = kind;
-  return info;
-}
-
 using formats::HashSetEntry;
 
 std::string Hex(char c, size_t n) { return std::string(n, c); }
@@ -31,7 +24,7 @@ class HashSetStoreTest : public ::testing::Test {
 
   HashSetInfo Import(const std::string& name, const std::string& kind,
                      const std::vector<HashSetEntry>& entries) {
-    auto import = store_->BeginHashSetImport(NewSet(name, kind));
+    auto import = store_->BeginHashSetImport(HashSetInfo::Named(name, kind));
     EXPECT_TRUE(import.ok()) << import.status().ToString();
     for (const auto& e : entries) EXPECT_TRUE((*import)->Add(e).ok());
     auto set = (*import)->Commit({});
@@ -72,7 +65,7 @@ class HashSetStoreTest : public ::testing::Test {
 
 TEST_F(HashSetStoreTest, ImportIsOneTransaction) {
   {
-    auto import = store_->BeginHashSetImport(NewSet("ncmec", kKindIllegal));
+    auto import = store_->BeginHashSetImport(HashSetInfo::Named("ncmec", kKindIllegal));
     ASSERT_TRUE(import.ok());
     HashSetEntry e;
     e.md5 = Hex('a', 32);
@@ -82,9 +75,9 @@ TEST_F(HashSetStoreTest, ImportIsOneTransaction) {
   EXPECT_EQ(store_->ListHashSets()->size(), 0u);
   EXPECT_EQ(store_->FindHashSet("ncmec").status().code(), StatusCode::kNotFound);
   Import("ncmec", kKindIllegal, {});
-  auto again = store_->BeginHashSetImport(NewSet("ncmec", kKindIllegal));
+  auto again = store_->BeginHashSetImport(HashSetInfo::Named("ncmec", kKindIllegal));
   EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
-  auto bad_kind = store_->BeginHashSetImport(NewSet("x", "evil"));
+  auto bad_kind = store_->BeginHashSetImport(HashSetInfo::Named("x", "evil"));
   EXPECT_EQ(bad_kind.status().code(), StatusCode::kInvalidArgument);
 }
 
@@ -123,7 +116,7 @@ TEST_F(HashSetStoreTest, EntriesRoundTripEveryField) {
 }
 
 TEST_F(HashSetStoreTest, DuplicatesAreMergedWithAMessage) {
-  auto import = store_->BeginHashSetImport(NewSet("vics", kKindIllegal));
+  auto import = store_->BeginHashSetImport(HashSetInfo::Named("vics", kKindIllegal));
   ASSERT_TRUE(import.ok());
   HashSetEntry first;
   first.source_ref = "7";
