@@ -12,6 +12,7 @@
 #include "base/temp_dir.h"
 #include "formats/hash_set_export.h"
 #include "formats/hash_set_import.h"
+#include "formats/read_for_test.h"
 
 namespace tantalio::formats {
 namespace {
@@ -76,21 +77,6 @@ HashSetEntry PdqOnlyEntry() {
   e.pdq = kPdqB;
   e.source_ref = "9";
   return e;
-}
-
-struct ReadOutcome {
-  Result<ImportReport> report{InternalError("not read")};
-  std::vector<HashSetEntry> entries;
-};
-
-ReadOutcome Read(const std::string& path, ImportOptions options = {}) {
-  ReadOutcome outcome;
-  outcome.report =
-      ReadHashSet(path, options, [&](const HashSetEntry& entry, const RecordLocation&) {
-        outcome.entries.push_back(entry);
-        return Status::Ok();
-      });
-  return outcome;
 }
 
 std::string WriteSet(HashSetFormat format, const std::vector<HashSetEntry>& entries,

@@ -9,6 +9,7 @@
 #include "base/temp_dir.h"
 #include "formats/categories.h"
 #include "formats/hash_set_import.h"
+#include "formats/read_for_test.h"
 
 namespace tantalio::formats {
 namespace {
@@ -22,23 +23,6 @@ constexpr char kPdqA[] = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b3
 std::string Upper(std::string text) {
   for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return text;
-}
-
-struct ReadOutcome {
-  Result<ImportReport> report{InternalError("not read")};
-  std::vector<HashSetEntry> entries;
-  std::vector<std::string> locations;
-};
-
-ReadOutcome Read(const std::string& path, ImportOptions options = {}) {
-  ReadOutcome outcome;
-  outcome.report =
-      ReadHashSet(path, options, [&](const HashSetEntry& entry, const RecordLocation& where) {
-        outcome.entries.push_back(entry);
-        outcome.locations.push_back(where.text);
-        return Status::Ok();
-      });
-  return outcome;
 }
 
 ImportOptions WithFormat(HashSetFormat format, bool skip_invalid = false) {

@@ -13,6 +13,7 @@
 
 #include "base/temp_dir.h"
 #include "formats/hash_set_import.h"
+#include "formats/read_for_test.h"
 
 namespace tantalio::formats {
 namespace {
@@ -86,23 +87,6 @@ std::string Lower(std::string text) {
 std::string FileBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-struct ReadOutcome {
-  Result<ImportReport> report{InternalError("not read")};
-  std::vector<HashSetEntry> entries;
-  std::vector<std::string> locations;
-};
-
-ReadOutcome Read(const std::string& path, ImportOptions options = {}) {
-  ReadOutcome outcome;
-  outcome.report =
-      ReadHashSet(path, options, [&](const HashSetEntry& entry, const RecordLocation& where) {
-        outcome.entries.push_back(entry);
-        outcome.locations.push_back(where.text);
-        return Status::Ok();
-      });
-  return outcome;
 }
 
 ImportOptions Nsrl(bool skip_invalid = false) {
