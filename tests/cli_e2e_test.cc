@@ -657,6 +657,30 @@ TEST_F(CliTest, HashSetImportMatchAndExport) {
   EXPECT_NE(Tantalio("audit").out.find("hash chain verified"), std::string::npos);
 }
 
+TEST_F(CliTest, NewEvidenceOnAScannedDeviceLeavesOldFilesToMatch) {
+  CreateCase();
+  const std::string a = dir_.Sub("a"), b = dir_.Sub("b");
+  fs::create_directories(a);
+  fs::create_directories(b);
+  std::ofstream(a + "/old.txt") << "seized first";
+  std::ofstream(b + "/new.txt") << "seized later";
+  ASSERT_EQ(Tantalio("scan --case op --device pc " + Quote(a)).exit_code, 0);
+  const std::string known = dir_.Sub("known.hashdeep");
+  ASSERT_EQ(
+      std::system(
+          ("cd " + Quote(a) + " && hashdeep -c md5,sha256 old.txt > " + Quote(known)).c_str()),
+      0);
+  ASSERT_EQ(Tantalio("hashset import " + Quote(known) + " --name lab").exit_code, 0);
+  // A second evidence root on the same device is scanned with the set loaded,
+  // but the files of the first root never met it: the device is not done.
+  ASSERT_EQ(Tantalio("scan --case op --device pc " + Quote(b)).exit_code, 0);
+  EXPECT_EQ(JsonLines(Tantalio("matches --case op --format json").out).size(), 0u);
+  RunResult match = Tantalio("match --case op");
+  ASSERT_EQ(match.exit_code, 0) << match.err;
+  EXPECT_NE(match.out.find("0 already up to date"), std::string::npos) << match.out;
+  EXPECT_EQ(JsonLines(Tantalio("matches --case op --format json").out).size(), 2u);  // md5, sha256
+}
+
 TEST_F(CliTest, CaseExportWritesVicsWithVerifiedFiles) {
   RunResult demo = Tantalio("demo --dir " + Quote(dir_.Sub("demo")));
   ASSERT_EQ(demo.exit_code, 0) << demo.err;

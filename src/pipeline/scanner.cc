@@ -214,6 +214,33 @@ class BatchWriter {
   Clock::time_point last_flush_ = Clock::now();
 };
 
+// After a completed scan, records which sets the device is now fully matched
+// against. A fresh device whose every unit this scan read is matched against
+// every set the scan loaded. Otherwise earlier files (of earlier runs or
+// other evidence roots) met only the sets recorded for them then: those stay
+// recorded, at the smaller of the two distances, and `tantalio match` redoes
+// the device for the rest.
+Status RecordScanMatching(Store& store, int64_t device_id, bool fresh_device,
+                          const ScanSummary& summary, const std::map<int64_t, int>& matched_before,
+                          const HashSetMatcher& matcher) {
+  const int distance = matcher.options().max_distance;
+  if (fresh_device && summary.skipped_units == 0) {
+    if (matcher.set_ids().empty()) return Status::Ok();
+    return store.RecordMatchedSets(device_id, matcher.set_ids(), distance);
+  }
+  std::map<int, std::vector<int64_t>> by_distance;
+  for (int64_t set_id : matcher.set_ids()) {
+    auto before = matched_before.find(set_id);
+    if (before != matched_before.end()) {
+      by_distance[std::min(before->second, distance)].push_back(set_id);
+    }
+  }
+  for (const auto& [d, sets] : by_distance) {
+    TANTALIO_RETURN_IF_ERROR(store.RecordMatchedSets(device_id, sets, d));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::vector<ResolvedRoot>> ResolveEvidenceRoots(const std::string& device_label,
@@ -271,6 +298,10 @@ Result<ScanSummary> Scan(Store& store, const CaseInfo& case_info, const std::str
   ScanSummary summary;
   ScanOptions run_options = options;
   std::unique_ptr<HashSetMatcher> matcher;
+  // What the device's earlier files were matched against: a scan can only
+  // vouch for the files it reads itself.
+  const bool fresh_device = completed.empty();
+  TANTALIO_ASSIGN_OR_RETURN(auto matched_before, store.MatchedSets(device.id));
   if (options.match_hash_sets) {
     TANTALIO_ASSIGN_OR_RETURN(matcher, HashSetMatcher::Load(store, options.matching));
     run_options.processor.matcher = matcher.get();
@@ -297,11 +328,9 @@ Result<ScanSummary> Scan(Store& store, const CaseInfo& case_info, const std::str
   TANTALIO_RETURN_IF_ERROR(flushed);
   TANTALIO_RETURN_IF_ERROR(finished);
   TANTALIO_RETURN_IF_ERROR(audited);
-  // Units finished by an earlier run were matched against the sets of that
-  // run, which may have been fewer: then `tantalio match` redoes the device.
-  if (matcher && !run.interrupted && summary.skipped_units == 0 && !matcher->set_ids().empty()) {
+  if (matcher && !run.interrupted) {
     TANTALIO_RETURN_IF_ERROR(
-        store.RecordMatchedSets(device.id, matcher->set_ids(), options.matching.max_distance));
+        RecordScanMatching(store, device.id, fresh_device, summary, matched_before, *matcher));
   }
   return summary;
 }

@@ -246,7 +246,8 @@ TEST_F(HashSetStoreTest, ApplyWritesMatchesAndSummariesCountThem) {
   ASSERT_TRUE(store_->RecordMatchedSets(device_.id, {illegal.id}, 20).ok());
   auto matched = store_->MatchedSets(device_.id);
   ASSERT_TRUE(matched.ok());
-  EXPECT_EQ((*matched)[illegal.id], 31);  // the larger distance stays
+  EXPECT_EQ((*matched)[illegal.id], 20);  // the latest record replaces the earlier one
+  EXPECT_EQ((*matched)[nsrl.id], 31);
 
   std::vector<ContentForMatching> contents;
   ASSERT_TRUE(store_

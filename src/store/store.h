@@ -132,7 +132,7 @@ class Store {
   // The sets already matched against a device, with the PDQ distance used.
   virtual Result<std::map<int64_t, int>> MatchedSets(int64_t device_id) = 0;
   // Records that every content of the device was matched against `set_ids`
-  // at `max_distance` (keeps the larger distance when recorded before).
+  // at `max_distance`, replacing what was recorded for those sets before.
   virtual Status RecordMatchedSets(int64_t device_id, const std::vector<int64_t>& set_ids,
                                    int max_distance) = 0;
   // Streams the case's matches, by device, path, set. Known-good matches are

@@ -480,7 +480,7 @@ Status SqliteHashSets::RecordMatchedSets(int64_t device_id, const std::vector<in
   Statement s(db_,
               "INSERT INTO device_matched_sets(device_id, set_id, max_distance, matched_at)"
               " VALUES(?,?,?,?) ON CONFLICT(device_id, set_id) DO UPDATE SET"
-              " max_distance = MAX(max_distance, excluded.max_distance),"
+              " max_distance = excluded.max_distance,"
               " matched_at = excluded.matched_at");
   const std::string now = UtcNow();
   for (int64_t set_id : set_ids) {
