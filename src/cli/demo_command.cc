@@ -51,9 +51,12 @@ Status PrintBriefing(Store& store, const CaseInfo& c, std::ostream& out) {
         << ds.errors << " errors\n";
   }
 
+  // Contents that only known-good sets match stay out of the lists below.
+  TANTALIO_ASSIGN_OR_RETURN(auto known_good, store.KnownGoodContents(c.id));
   TANTALIO_ASSIGN_OR_RETURN(auto shared, store.ContentsOnSeveralDevices(c.id, 10));
   out << "\nSame content on more than one device: " << s.contents_on_several_devices << "\n";
   for (const auto& sc : shared) {
+    if (known_good.contains(sc.sha256)) continue;
     out << "  " << Short(sc.sha256) << "  " << sc.mime << "  on ";
     for (size_t i = 0; i < sc.devices.size(); ++i) out << (i ? ", " : "") << sc.devices[i];
     out << "\n";
@@ -102,7 +105,7 @@ Status PrintBriefing(Store& store, const CaseInfo& c, std::ostream& out) {
   out << "\nContent does not match the file name (possible hiding): " << s.extension_mismatches
       << "\n";
   TANTALIO_RETURN_IF_ERROR(store.ForEachFile(c.id, std::nullopt, [&](const FileRow& row) {
-    if (row.file.extension_mismatch) {
+    if (row.file.extension_mismatch && !known_good.contains(row.file.sha256)) {
       out << "  " << row.device << "  " << EscapeForDisplay(row.file.forensic_path) << "  is "
           << row.file.mime << "\n";
     }
