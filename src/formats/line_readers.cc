@@ -82,7 +82,7 @@ bool TextLineReader::Next(std::string& line, bool keep_cr) {
   // but not fail.
   if (!std::getline(in_, line)) return false;
   ++line_number_;
-  if (line_number_ == 1 && std::string_view(line).starts_with(kUtf8Bom)) {
+  if (line_number_ == 1 && line.starts_with(kUtf8Bom)) {
     line.erase(0, kUtf8Bom.size());
   }
   if (!keep_cr && !line.empty() && line.back() == '\r') line.pop_back();

@@ -325,7 +325,8 @@ Status ReadRdsText(const std::string& path, ImportContext& context, ImportReport
       1;
 
   auto field = [&](int index) -> std::string_view {
-    return index < 0 ? std::string_view() : std::string_view(fields[index]);
+    if (index < 0) return {};
+    return fields[static_cast<size_t>(index)];
   };
   std::string last_sha1, last_md5, last_sha256;
   bool have_last = false;

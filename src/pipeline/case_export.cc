@@ -231,8 +231,8 @@ Result<CaseExportSummary> ExportCaseVics(Store& store, const CaseInfo& case_info
       if (row.file.atime) f.accessed = IsoUtc(*row.file.atime);
       const size_t archive = row.file.forensic_path.rfind(kArchiveSeparator);
       if (row.file.depth > 0 && archive != std::string::npos) {
-        SplitForVics(std::string_view(row.file.forensic_path).substr(0, archive),
-                     f.parent_file_name, f.parent_file_path);
+        const std::string_view path = row.file.forensic_path;
+        SplitForVics(path.substr(0, archive), f.parent_file_name, f.parent_file_path);
       }
       media.files.push_back(std::move(f));
       ++summary.media_files;

@@ -191,8 +191,10 @@ Status HashSetMatcher::MatchStoredPdq(const ContentForMatching& content,
   }
   std::array<PdqHash, kPdqVariantCount> codes;
   for (int v = 0; v < kPdqVariantCount; ++v) {
-    std::string_view hex = v == 0 ? std::string_view(content.pdq)
-                                  : std::string_view(content.variants).substr((v - 1) * 64, 64);
+    const std::string_view original = content.pdq;
+    const std::string_view variants = content.variants;
+    const std::string_view hex =
+        v == 0 ? original : variants.substr(static_cast<size_t>(v - 1) * 64, 64);
     auto code = PdqHash::FromHex(hex);
     if (!code.ok()) {
       return CorruptError("content " + content.sha256 +

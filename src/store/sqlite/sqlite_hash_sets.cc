@@ -142,7 +142,7 @@ void MergeInto(HashSetEntry& kept, const HashSetEntry& add, std::string& conflic
   text(kept.pdq, add.pdq, "PDQ");
   optional(kept.pdq_quality, add.pdq_quality, "PDQ quality");
   text(kept.photodna, add.photodna, "PhotoDNA");
-  if (kept.category != add.category && add.category_source != "") {
+  if (kept.category != add.category && !add.category_source.empty()) {
     auto severe = MoreSevere(kept.category, add.category);
     if (kept.category && add.category) {
       conflicts += conflicts.empty() ? "" : ", ";
