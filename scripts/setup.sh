@@ -8,7 +8,7 @@ packages=(
   g++ cmake ninja-build pkg-config git
   # libraries
   libssl-dev libsqlite3-dev libarchive-dev libexiv2-dev libcli11-dev nlohmann-json3-dev
-  libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev libtiff-dev libheif-dev
+  libjpeg62-turbo-dev libpng-dev libwebp-dev libgif-dev libtiff-dev libheif-dev libphonenumber-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libfaiss-dev
   coreutils openssl util-linux hashdeep sqlite3 time bc python3 gzip
