@@ -394,7 +394,7 @@ void ScanLinks(std::string_view text, Collector& out, const PhoneNumberUtil& uti
     } else if (StartsWithNoCase(text, i, "t.me/") || StartsWithNoCase(text, i, "telegram.me/")) {
       size_t p = i + (l == 't' && StartsWithNoCase(text, i, "t.me/") ? 5 : 12);
       std::string path;
-      size_t end = p;
+      size_t end = 0;  // set by each branch below
       if (StartsWithNoCase(text, p, "joinchat/")) {
         size_t n = RunLength(text, p + 9, IsHashChar);
         if (n < 5) continue;
