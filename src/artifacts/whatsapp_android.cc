@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <set>
@@ -274,6 +275,24 @@ class Reader {
     return text;
   }
 
+  // True when `table` exists and has every column of `keys`; its rows are
+  // then counted. Otherwise warns with `if_absent` or `if_no_keys`.
+  bool RequireTable(const std::string& table, std::initializer_list<const char*> keys,
+                    std::string if_absent, std::string if_no_keys) {
+    if (!HasTable(table)) {
+      Warn(std::move(if_absent));
+      return false;
+    }
+    CountRows(table);
+    for (const char* key : keys) {
+      if (!HasColumn(table, key)) {
+        Warn(std::move(if_no_keys));
+        return false;
+      }
+    }
+    return true;
+  }
+
   void CountRows(const std::string& table) {
     if (!HasTable(table)) return;
     auto stmt = Stmt::Prepare(db_, "SELECT COUNT(*) FROM " + QuoteIdent(table));
@@ -318,13 +337,8 @@ class Reader {
 
   // --- identities ---
   void ReadJids() {
-    if (!HasTable("jid")) {
-      Warn("jid: table absent; chat and sender JIDs left empty");
-      return;
-    }
-    CountRows("jid");
-    if (!HasColumn("jid", "_id")) {
-      Warn("jid._id: column absent; JIDs not resolved");
+    if (!RequireTable("jid", {"_id"}, "jid: table absent; chat and sender JIDs left empty",
+                      "jid._id: column absent; JIDs not resolved")) {
       return;
     }
     bool has_raw = HasColumn("jid", "raw_string");
@@ -401,13 +415,9 @@ class Reader {
 
   // Current-era `chat` joined (in memory) to `jid`.
   void ReadChatTable() {
-    if (!HasTable("chat")) {
-      Warn("chat: table absent; chat subjects and creation times not read");
-      return;
-    }
-    CountRows("chat");
-    if (!HasColumn("chat", "_id") || !HasColumn("chat", "jid_row_id")) {
-      Warn("chat: _id/jid_row_id columns absent; chats not read");
+    if (!RequireTable("chat", {"_id", "jid_row_id"},
+                      "chat: table absent; chat subjects and creation times not read",
+                      "chat: _id/jid_row_id columns absent; chats not read")) {
       return;
     }
     std::string sql = "SELECT c._id, c.jid_row_id, " + Col("chat", "c", "subject") + ", " +
@@ -638,13 +648,9 @@ class Reader {
   }
 
   void ReadCurrentMedia() {
-    if (!HasTable("message_media")) {
-      Warn("message_media: table absent; media metadata and hashes not read");
-      return;
-    }
-    CountRows("message_media");
-    if (!HasColumn("message_media", "message_row_id")) {
-      Warn("message_media.message_row_id: column absent; media not read");
+    if (!RequireTable("message_media", {"message_row_id"},
+                      "message_media: table absent; media metadata and hashes not read",
+                      "message_media.message_row_id: column absent; media not read")) {
       return;
     }
     bool join = HasColumn("message", "_id");
