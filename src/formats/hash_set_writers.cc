@@ -196,6 +196,7 @@ class WriterBase : public HashSetWriter {
 
   std::ostream& out_;
   std::string what_;
+  std::string line_;  // one record's text, reused so records cost no allocation
 
  private:
   bool finished_ = false;
@@ -231,7 +232,6 @@ class VicsWriter final : public WriterBase {
 
  private:
   uint64_t count_ = 0;
-  std::string line_;
 };
 
 class HashdeepWriter final : public WriterBase {
@@ -270,9 +270,6 @@ class HashdeepWriter final : public WriterBase {
     out_ << line_;
     return Status::Ok();
   }
-
- private:
-  std::string line_;
 };
 
 // RFC 4180: quoted when it holds the separator, a quote or a line break.
@@ -336,9 +333,6 @@ class CsvWriter final : public WriterBase {
     out_ << line_;
     return Status::Ok();
   }
-
- private:
-  std::string line_;
 };
 
 class PdqWriter final : public WriterBase {
@@ -361,9 +355,6 @@ class PdqWriter final : public WriterBase {
     out_ << line_;
     return Status::Ok();
   }
-
- private:
-  std::string line_;
 };
 
 class HashListWriter final : public WriterBase {
