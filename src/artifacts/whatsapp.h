@@ -19,6 +19,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tantalio::artifacts {
@@ -27,15 +28,22 @@ enum class WhatsAppDatabaseKind {
   kUnknown,          // no WhatsApp table recognised
   kAndroidMsgstore,  // msgstore.db: messages, chats, groups, media metadata
   kAndroidWaDb,      // wa.db: contacts
+  kIosChatStorage,   // ChatStorage.sqlite (Core Data): messages, chats, groups, media
+  kIosContacts,      // ContactsV2.sqlite (Core Data): address-book contacts
 };
 
-// "android_msgstore", "android_wa_db" or "unknown".
+// "android_msgstore", "android_wa_db", "ios_chatstorage", "ios_contacts" or
+// "unknown".
 inline const char* WhatsAppDatabaseKindName(WhatsAppDatabaseKind kind) {
   switch (kind) {
     case WhatsAppDatabaseKind::kAndroidMsgstore:
       return "android_msgstore";
     case WhatsAppDatabaseKind::kAndroidWaDb:
       return "android_wa_db";
+    case WhatsAppDatabaseKind::kIosChatStorage:
+      return "ios_chatstorage";
+    case WhatsAppDatabaseKind::kIosContacts:
+      return "ios_contacts";
     case WhatsAppDatabaseKind::kUnknown:
       break;
   }
@@ -50,6 +58,34 @@ enum class ChatKind {
   kStatus,      // status@broadcast
   kNewsletter,  // channels (newsletter)
 };
+
+// "individual", "group", "broadcast", "status", "newsletter" or "unknown".
+inline const char* ChatKindName(ChatKind kind) {
+  switch (kind) {
+    case ChatKind::kIndividual:
+      return "individual";
+    case ChatKind::kGroup:
+      return "group";
+    case ChatKind::kBroadcast:
+      return "broadcast";
+    case ChatKind::kStatus:
+      return "status";
+    case ChatKind::kNewsletter:
+      return "newsletter";
+    case ChatKind::kUnknown:
+      break;
+  }
+  return "unknown";
+}
+
+// The inverse of ChatKindName; kUnknown for any other text.
+inline ChatKind ChatKindFromName(std::string_view name) {
+  for (ChatKind kind : {ChatKind::kIndividual, ChatKind::kGroup, ChatKind::kBroadcast,
+                        ChatKind::kStatus, ChatKind::kNewsletter}) {
+    if (name == ChatKindName(kind)) return kind;
+  }
+  return ChatKind::kUnknown;
+}
 
 struct Chat {
   int64_t row_id = 0;   // chat._id (current) / chat_list._id; 0 when derived from messages
@@ -141,6 +177,10 @@ struct Contact {
 // The device owner, where the database records it.
 struct OwnerAccount {
   std::string push_name;  // props.user_push_name
+  // The owner's own phone JID where the database records it (e.g. iOS
+  // ZWAMESSAGE.ZFROMJID of outgoing rows is empty, but some tables hold it);
+  // "" when unknown.
+  std::string jid;
 };
 
 struct WhatsAppExtract {

@@ -1,197 +1,31 @@
 #include "artifacts/whatsapp_android.h"
 
-#include <sqlite3.h>
-
 #include <algorithm>
-#include <cctype>
-#include <cstdio>
 #include <filesystem>
-#include <initializer_list>
-#include <map>
-#include <memory>
-#include <set>
 #include <system_error>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
+#include "artifacts/sqlite_reader.h"
 #include "base/hex.h"
 
 namespace tantalio::artifacts {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// Quotes an identifier taken from sqlite_master (it may be hostile).
-std::string QuoteIdent(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
-// Keeps warnings readable when a value is quoted in one.
-std::string Snippet(std::string_view text) {
-  std::string out(text.substr(0, 60));
-  if (text.size() > 60) out += "...";
-  return out;
-}
-
-struct DbCloser {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-using DbPtr = std::unique_ptr<sqlite3, DbCloser>;
-
-Status SqliteStatus(sqlite3* db, int rc, std::string_view what) {
-  std::string message = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-  int primary = rc & 0xff;
-  if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) return CorruptError(message);
-  if (primary == SQLITE_NOMEM || primary == SQLITE_TOOBIG) return ResourceExhaustedError(message);
-  return IoError(message);
-}
-
-// A prepared statement; movable, finalised on destruction.
-class Stmt {
- public:
-  static Result<Stmt> Prepare(sqlite3* db, const std::string& sql) {
-    sqlite3_stmt* stmt = nullptr;
-    int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
-    if (rc != SQLITE_OK) {
-      sqlite3_finalize(stmt);
-      return SqliteStatus(db, rc, "prepare \"" + Snippet(sql) + "\"");
-    }
-    return Stmt(db, stmt);
-  }
-  Stmt(Stmt&& other) noexcept : db_(other.db_), stmt_(std::exchange(other.stmt_, nullptr)) {}
-  Stmt& operator=(Stmt&&) = delete;
-  Stmt(const Stmt&) = delete;
-  ~Stmt() { sqlite3_finalize(stmt_); }
-
-  // True for a row, false when done.
-  Result<bool> Step() {
-    int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    return SqliteStatus(db_, rc, "step");
-  }
-  bool IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
-  int64_t Int(int column) const { return sqlite3_column_int64(stmt_, column); }
-  std::optional<int64_t> OptInt(int column) const {
-    if (IsNull(column)) return std::nullopt;
-    return Int(column);
-  }
-  // TEXT (or BLOB bytes) of `column`, cut to at most `cap` bytes at a UTF-8
-  // boundary; *truncated says whether it was cut.
-  std::string Text(int column, size_t cap, bool* truncated) const {
-    *truncated = false;
-    const unsigned char* bytes = sqlite3_column_text(stmt_, column);
-    if (bytes == nullptr) return {};
-    size_t size = static_cast<size_t>(sqlite3_column_bytes(stmt_, column));
-    if (size > cap) {
-      *truncated = true;
-      size = cap;
-      while (size > 0 && (bytes[size] & 0xC0) == 0x80) --size;
-    }
-    return std::string(reinterpret_cast<const char*>(bytes), size);
-  }
-
- private:
-  Stmt(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-  sqlite3* db_;
-  sqlite3_stmt* stmt_;
-};
-
-// Table name (lower case) -> column names (lower case).
-using Schema = std::map<std::string, std::set<std::string>>;
-
-Result<DbPtr> OpenReadOnly(const std::string& db_path) {
-  std::error_code ec;
-  if (!fs::exists(db_path, ec)) return NotFoundError("open " + db_path + ": no such file");
-  if (!fs::is_regular_file(db_path, ec)) {
-    return InvalidArgumentError("open " + db_path + ": not a regular file");
-  }
-  sqlite3* raw = nullptr;
-  int rc =
-      sqlite3_open_v2(db_path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
-  DbPtr db(raw);
-  if (rc != SQLITE_OK) return SqliteStatus(raw, rc, "open " + db_path);
-  sqlite3_extended_result_codes(raw, 1);
-  // Belt and braces: no statement of ours may write.
-  sqlite3_exec(raw, "PRAGMA query_only = 1", nullptr, nullptr, nullptr);
-  return db;
-}
-
-// Reads sqlite_master (tables only: views are never read) and each table's
-// columns.
-Result<Schema> ReadSchema(sqlite3* db, const std::string& db_path) {
-  Schema schema;
-  std::vector<std::string> names;
-  {
-    auto stmt = Stmt::Prepare(db, "SELECT name FROM sqlite_master WHERE type = 'table'");
-    if (!stmt.ok()) return stmt.status().WithContext("read schema of " + db_path);
-    while (true) {
-      auto row = stmt->Step();
-      if (!row.ok()) return row.status().WithContext("read schema of " + db_path);
-      if (!*row) break;
-      bool truncated = false;
-      names.push_back(stmt->Text(0, 4096, &truncated));
-    }
-  }
-  for (const std::string& name : names) {
-    std::set<std::string>& columns = schema[Lower(name)];
-    auto stmt = Stmt::Prepare(db, "PRAGMA table_info(" + QuoteIdent(name) + ")");
-    if (!stmt.ok()) continue;  // e.g. a virtual table whose module is missing
-    while (true) {
-      auto row = stmt->Step();
-      if (!row.ok() || !*row) break;
-      bool truncated = false;
-      columns.insert(Lower(stmt->Text(1, 4096, &truncated)));
-    }
-  }
-  return schema;
-}
-
-std::string Fingerprint(const Schema& schema) {
-  uint64_t hash = 1469598103934665603ULL;
-  auto mix = [&hash](std::string_view text) {
-    for (unsigned char c : text) {
-      hash ^= c;
-      hash *= 1099511628211ULL;
-    }
-  };
-  for (const auto& [table, columns] : schema) {
-    mix(table);
-    mix("(");
-    bool first = true;
-    for (const std::string& column : columns) {
-      if (!first) mix(",");
-      first = false;
-      mix(column);
-    }
-    mix(");");
-  }
-  char out[17];
-  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(hash));
-  return out;
-}
-
-std::string JoinNames(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& name : names) {
-    if (!out.empty()) out += ", ";
-    out += name;
-  }
-  return out.empty() ? "(none)" : out;
-}
+using sqlite::DbPtr;
+using sqlite::Fingerprint;
+using sqlite::JoinNames;
+using sqlite::Lower;
+using sqlite::OpenReadOnly;
+using sqlite::ReadSchema;
+using sqlite::Schema;
+using sqlite::Snippet;
+using sqlite::Stmt;
+using sqlite::TableNames;
+using sqlite::TableReader;
+using sqlite::TableReaderSink;
 
 struct JidRow {
   std::string raw;
@@ -205,14 +39,14 @@ struct ResolvedJid {
   bool known = false;  // the row id exists in `jid`
 };
 
-class Reader {
+class Reader : public TableReader {
  public:
   Reader(sqlite3* db, Schema schema, const ReadOptions& options, WhatsAppExtract* out)
-      : db_(db), schema_(std::move(schema)), options_(options), out_(out) {}
+      : TableReader(db, std::move(schema), Sink(options, out)), options_(options), out_(out) {}
 
   Status Run() {
-    for (const auto& entry : schema_) out_->tables_found.push_back(entry.first);
-    out_->schema_fingerprint = Fingerprint(schema_);
+    out_->tables_found = TableNames(schema());
+    out_->schema_fingerprint = Fingerprint(schema());
     out_->kind = DetectAndroidWhatsAppFromTables(out_->tables_found);
     switch (out_->kind) {
       case WhatsAppDatabaseKind::kAndroidMsgstore:
@@ -222,6 +56,8 @@ class Reader {
         out_->era = "wa.db";
         TANTALIO_RETURN_IF_ERROR(ReadContacts());
         break;
+      case WhatsAppDatabaseKind::kIosChatStorage:  // never returned by the Android detector
+      case WhatsAppDatabaseKind::kIosContacts:
       case WhatsAppDatabaseKind::kUnknown:
         Warn("schema: no WhatsApp table (message, messages, wa_contacts) among " +
              std::to_string(out_->tables_found.size()) +
@@ -232,107 +68,18 @@ class Reader {
       Warn("jid_map: " + std::to_string(unmapped_lids_.size()) +
            " LID JID(s) referenced without a phone mapping; kept as @lid");
     }
-    if (suppressed_ > 0) {
-      out_->warnings.push_back("warnings: " + std::to_string(suppressed_) +
-                               " more suppressed (ReadOptions::max_warnings)");
-    }
+    FlushSuppressedWarnings();
     return Status::Ok();
   }
 
  private:
-  // --- schema helpers ---
-  bool HasTable(const std::string& table) const { return schema_.count(table) > 0; }
-  bool HasColumn(const std::string& table, const std::string& column) const {
-    auto it = schema_.find(table);
-    return it != schema_.end() && it->second.count(column) > 0;
-  }
-  // "alias.column" when present, else "NULL" plus a warning.
-  std::string Col(const std::string& table, const std::string& alias, const std::string& column) {
-    if (HasColumn(table, column)) return alias + "." + column;
-    if (HasTable(table)) Warn(table + "." + column + ": column absent; field left empty");
-    return "NULL";
-  }
-  // Same, silently (for columns whose absence another warning already covers).
-  std::string ColQuiet(const std::string& table, const std::string& alias,
-                       const std::string& column) const {
-    return HasColumn(table, column) ? alias + "." + column : "NULL";
-  }
-
-  void Warn(std::string warning) {
-    if (out_->warnings.size() < options_.max_warnings) {
-      out_->warnings.push_back(std::move(warning));
-    } else {
-      ++suppressed_;
-    }
-  }
-
-  std::string Text(const Stmt& stmt, int column, const std::string& what) {
-    bool truncated = false;
-    std::string text = stmt.Text(column, options_.max_text_bytes, &truncated);
-    if (truncated) {
-      Warn(what + ": text cell capped at " + std::to_string(options_.max_text_bytes) + " bytes");
-    }
-    return text;
-  }
-
-  // True when `table` exists and has every column of `keys`; its rows are
-  // then counted. Otherwise warns with `if_absent` or `if_no_keys`.
-  bool RequireTable(const std::string& table, std::initializer_list<const char*> keys,
-                    std::string if_absent, std::string if_no_keys) {
-    if (!HasTable(table)) {
-      Warn(std::move(if_absent));
-      return false;
-    }
-    CountRows(table);
-    for (const char* key : keys) {
-      if (!HasColumn(table, key)) {
-        Warn(std::move(if_no_keys));
-        return false;
-      }
-    }
-    return true;
-  }
-
-  void CountRows(const std::string& table) {
-    if (!HasTable(table)) return;
-    auto stmt = Stmt::Prepare(db_, "SELECT COUNT(*) FROM " + QuoteIdent(table));
-    if (!stmt.ok()) {
-      Warn(table + ": cannot count rows: " + stmt.status().message());
-      return;
-    }
-    auto row = stmt->Step();
-    if (!row.ok() || !*row) {
-      Warn(table + ": cannot count rows" + (row.ok() ? "" : ": " + row.status().message()));
-      return;
-    }
-    out_->table_rows[table] = stmt->Int(0);
-  }
-  int64_t Rows(const std::string& table) const {
-    auto it = out_->table_rows.find(table);
-    return it == out_->table_rows.end() ? 0 : it->second;
-  }
-
-  // Runs `sql` and calls `on_row` per row. Preparation errors and mid-table
-  // read errors (corrupt pages) become warnings: what was read is kept.
-  template <typename OnRow>
-  void ForEachRow(const std::string& what, const std::string& sql, OnRow on_row) {
-    auto stmt = Stmt::Prepare(db_, sql);
-    if (!stmt.ok()) {
-      Warn(what + ": not read: " + stmt.status().message());
-      return;
-    }
-    int64_t rows = 0;
-    while (true) {
-      auto row = stmt->Step();
-      if (!row.ok()) {
-        Warn(what + ": read stopped after " + std::to_string(rows) +
-             " row(s): " + row.status().message());
-        return;
-      }
-      if (!*row) return;
-      ++rows;
-      on_row(*stmt);
-    }
+  static TableReaderSink Sink(const ReadOptions& options, WhatsAppExtract* out) {
+    TableReaderSink sink;
+    sink.warnings = &out->warnings;
+    sink.table_rows = &out->table_rows;
+    sink.max_text_bytes = options.max_text_bytes;
+    sink.max_warnings = options.max_warnings;
+    return sink;
   }
 
   // --- identities ---
@@ -848,11 +595,8 @@ class Reader {
     return Status::Ok();
   }
 
-  sqlite3* db_;
-  Schema schema_;
   const ReadOptions& options_;
   WhatsAppExtract* out_;
-  size_t suppressed_ = 0;
   std::unordered_map<int64_t, JidRow> jids_;
   std::unordered_map<int64_t, int64_t> lid_to_phone_;
   std::unordered_set<int64_t> unmapped_lids_;
