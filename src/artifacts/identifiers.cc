@@ -10,12 +10,13 @@
 #include <cstdint>
 #include <iterator>
 #include <limits>
+#include <unordered_map>
 #include <utility>
 
 namespace tantalio::artifacts {
 namespace {
 
-using i18n::phonenumbers::PhoneNumber;
+using LibPhoneNumber = i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberMatch;
 using i18n::phonenumbers::PhoneNumberMatcher;
 using i18n::phonenumbers::PhoneNumberUtil;
@@ -28,6 +29,27 @@ constexpr size_t kMaxPhoneDigitRun = 17;
 // No number is written with more separators in a row than this
 // ("+44 (0) 7400": ") " is two); longer runs split the stretch.
 constexpr size_t kMaxSeparatorRun = 4;
+// A run of digit groups joined by single separator bytes that holds more
+// groups than this is a table or padding, not prose (no number is written in
+// more than about 8 groups); only kRunEdgeGroups at each end are scanned.
+constexpr size_t kMaxRunGroups = 16;
+constexpr size_t kRunEdgeGroups = 8;
+// Most candidates libphonenumber may try inside one window (it retries every
+// digit group of a failed candidate, at tens of microseconds a try).
+constexpr int kMaxTriesPerWindow = 16;
+// libphonenumber costs tens of microseconds a try, so text dense with
+// distinct phone-shaped stretches that hold no number (random digit groups)
+// could still cost tens of microseconds a byte. Windows that yield no number
+// are budgeted in units of 1 + (digit groups in the window) / 4, about the
+// cost of a few matcher tries: kFruitlessUnits plus one per kFruitlessBytes
+// of text; then phone scanning stops and the scan says truncated. Windows that
+// yield a number and cached windows are free, so a message or an ordinary
+// document never comes near the budget.
+constexpr size_t kFruitlessUnits = 256;
+constexpr size_t kFruitlessBytes = 2048;
+// Windows already matched (thread-local, per region): repeated text (a
+// signature line, a pasted list, hostile repetition) costs one hash lookup.
+constexpr size_t kMatchCacheEntries = 4096;
 // A candidate stretch needs at least this many digits to be worth a look.
 constexpr size_t kMinPhoneDigits = 5;
 // Long phone-shaped stretches are fed to the matcher in windows of about this
@@ -382,7 +404,7 @@ void ScanLinks(std::string_view text, Collector& out, const PhoneNumberUtil& uti
       size_t begin = WithScheme(text, i);
       out.Add(IdentifierKind::kWhatsAppLink, "https://wa.me/" + number, text, begin,
               digits + n - begin);
-      PhoneNumber parsed;
+      LibPhoneNumber parsed;
       if (util.Parse("+" + number, "ZZ", &parsed) == PhoneNumberUtil::NO_PARSING_ERROR &&
           util.IsValidNumber(parsed)) {
         std::string e164;
@@ -480,15 +502,28 @@ std::vector<Span> MergeSpans(std::vector<Span> spans) {
   return merged;
 }
 
+struct CachedMatch {
+  size_t start = 0;
+  size_t length = 0;
+  std::string e164;
+};
+
+struct MatchCache {
+  std::string region;
+  std::unordered_map<std::string, std::vector<CachedMatch>> windows;
+};
+
 class PhoneScanner {
  public:
   PhoneScanner(std::string_view text, const std::string& region, const PhoneNumberUtil& util,
                const std::vector<Span>& excluded, Collector& out)
       : text_(text), region_(region), util_(util), excluded_(excluded), out_(out) {}
 
-  void Run() {
+  // False when the fruitless-window budget ran out (the rest of the text was
+  // not scanned for phone numbers).
+  bool Run() {
     size_t i = 0;
-    while (i < text_.size() && !out_.full()) {
+    while (i < text_.size() && !out_.full() && !exhausted_) {
       unsigned char c = static_cast<unsigned char>(text_[i]);
       if (!IsDigit(c) && c != '+' && c != '(') {
         ++i;
@@ -503,28 +538,95 @@ class PhoneScanner {
       ScanStretch(i, end);
       i = end;
     }
+    return !exhausted_;
   }
 
  private:
-  // A maximal run of digits and separators: cut out digit runs too long to be
-  // part of a number and separator runs too long to be inside one, then hand
-  // the pieces to the matcher.
+  // A maximal run of digits and separators, cut into pieces for the matcher:
+  //  - digit runs too long to be part of a number and separator runs too long
+  //    to be inside one are cut out;
+  //  - a '+' (with any '(' just before it) starts a new piece: no number holds
+  //    a '+' after its first digit, so "+1 +1 +1 ..." gives tiny pieces that
+  //    ScanPiece drops without asking libphonenumber;
+  //  - a "run" of more than kMaxRunGroups digit groups joined by single
+  //    separator bytes ("12 12 12 ...", "1-2.3-4...", a table of figures) is
+  //    not prose: what precedes and follows it and its first and last
+  //    kRunEdgeGroups groups are scanned as separate pieces, the middle is cut
+  //    out.
+  // Everything here is one linear pass over the stretch.
   void ScanStretch(size_t begin, size_t end) {
     size_t piece = begin;
+    bool piece_left_open = true;
+    // The current run: how many groups, where its first kRunEdgeGroups + 1
+    // groups start, and (ring buffer) where its last kRunEdgeGroups start.
+    size_t run_groups = 0;
+    size_t head[kRunEdgeGroups + 1] = {};
+    size_t tail[kRunEdgeGroups] = {};
+    bool run_cut = false;  // the current run's middle is being skipped
+    auto end_run = [&](size_t at) {
+      if (run_cut) {
+        // The run's last kRunEdgeGroups groups, on their own (what precedes
+        // them is the skipped middle; what follows starts a new piece).
+        ScanPiece(tail[run_groups % kRunEdgeGroups], at, false, false);
+        piece = at;
+        piece_left_open = false;
+      }
+      run_groups = 0;
+      run_cut = false;
+    };
     size_t i = begin;
     while (i < end) {
       bool digit = IsDigit(static_cast<unsigned char>(text_[i]));
       size_t run_end = i;
       while (run_end < end && IsDigit(static_cast<unsigned char>(text_[run_end])) == digit)
         ++run_end;
-      if (run_end - i > (digit ? kMaxPhoneDigitRun : kMaxSeparatorRun)) {
-        ScanPiece(piece, i, piece == begin, false);
+      size_t len = run_end - i;
+      if (digit) {
+        if (len > kMaxPhoneDigitRun) {
+          end_run(i);
+          ScanPiece(piece, i, piece_left_open, false);
+          piece = run_end;
+          piece_left_open = false;
+        } else {
+          if (run_groups <= kRunEdgeGroups) head[run_groups] = i;
+          tail[run_groups % kRunEdgeGroups] = i;
+          ++run_groups;
+          if (run_groups > kMaxRunGroups && !run_cut) {
+            // What came before the run, then its first kRunEdgeGroups groups,
+            // each on its own so the matcher does not read them as one.
+            ScanPiece(piece, head[0], piece_left_open, false);
+            ScanPiece(head[0], head[kRunEdgeGroups], false, false);
+            run_cut = true;
+          }
+        }
+        i = run_end;
+        continue;
+      }
+      size_t plus = std::string_view::npos;
+      bool slash = false;
+      for (size_t k = i; k < run_end; ++k) {
+        if (text_[k] == '+') plus = k;
+        if (text_[k] == '/') slash = true;
+      }
+      // A single '-', '.', ' ', '(' or ')' keeps the run going.
+      if (len > 1 || slash || plus != std::string_view::npos) end_run(i);
+      if (len > kMaxSeparatorRun) {
+        ScanPiece(piece, i, piece_left_open, false);
         piece = run_end;
-        if (!digit && text_[run_end - 1] == '+') --piece;  // "((((+44 …" keeps its '+'.
+        if (text_[run_end - 1] == '+') --piece;  // "((((+44 …" keeps its '+'.
+        piece_left_open = false;
+      } else if (plus != std::string_view::npos && run_end < end) {
+        while (plus > i && text_[plus - 1] == '(') --plus;  // "(+44) …" keeps its '('
+        if (plus > piece) {
+          ScanPiece(piece, plus, piece_left_open, true);
+          piece = plus;
+          piece_left_open = true;
+        }
       }
       i = run_end;
     }
-    ScanPiece(piece, end, piece == begin, true);
+    end_run(end);
+    if (piece < end) ScanPiece(piece, end, piece_left_open, true);
   }
 
   // [begin, end) holds no digit run longer than kMaxPhoneDigitRun. `left_open`
@@ -596,12 +698,9 @@ class PhoneScanner {
   // in [keep_begin, keep_end).
   void MatchWindow(size_t ctx_begin, size_t ctx_end, size_t keep_begin, size_t keep_end) {
     std::string window = Sanitise(ctx_begin, ctx_end);
-    PhoneNumberMatcher matcher(util_, window, region_, PhoneNumberMatcher::VALID,
-                               std::numeric_limits<int>::max());
-    PhoneNumberMatch match;
-    while (matcher.HasNext() && matcher.Next(&match)) {
-      size_t start = ctx_begin + static_cast<size_t>(match.start());
-      size_t length = static_cast<size_t>(match.length());
+    for (const CachedMatch& match : Matches(window)) {
+      size_t start = ctx_begin + match.start;
+      size_t length = match.length;
       // "00" rewritten to " +" for region ZZ: report the original "00…".
       if (rewrote_idd_ && start > ctx_begin && text_[start] == '0' && text_[start - 1] == '0' &&
           window[start - ctx_begin] == '+') {
@@ -615,10 +714,47 @@ class PhoneScanner {
       std::string_view raw = text_.substr(start, length);
       if (LooksLikeNonPhone(raw)) continue;
       if (Overlaps(excluded_, start, end)) continue;
-      std::string e164;
-      util_.Format(match.number(), PhoneNumberUtil::E164, &e164);
-      out_.Add(IdentifierKind::kPhone, std::move(e164), text_, start, length);
+      out_.Add(IdentifierKind::kPhone, match.e164, text_, start, length);
     }
+  }
+
+  // libphonenumber's matches in `window` (offsets within it), memoised per
+  // thread and region.
+  const std::vector<CachedMatch>& Matches(const std::string& window) {
+    thread_local MatchCache cache;
+    if (cache.region != region_) {
+      cache.region = region_;
+      cache.windows.clear();
+    }
+    auto found = cache.windows.find(window);
+    if (found != cache.windows.end()) return found->second;
+    static const std::vector<CachedMatch> kNone;
+    if (fruitless_left_ == 0) {
+      exhausted_ = true;
+      return kNone;
+    }
+    if (cache.windows.size() >= kMatchCacheEntries) cache.windows.clear();
+    std::vector<CachedMatch> matches;
+    PhoneNumberMatcher matcher(util_, window, region_, PhoneNumberMatcher::VALID,
+                               kMaxTriesPerWindow);
+    PhoneNumberMatch match;
+    while (matcher.HasNext() && matcher.Next(&match)) {
+      CachedMatch cached;
+      cached.start = static_cast<size_t>(match.start());
+      cached.length = static_cast<size_t>(match.length());
+      util_.Format(match.number(), PhoneNumberUtil::E164, &cached.e164);
+      matches.push_back(std::move(cached));
+    }
+    if (matches.empty()) {
+      size_t groups = 0;
+      for (size_t k = 0; k < window.size(); ++k) {
+        if (IsDigit(static_cast<unsigned char>(window[k])) &&
+            (k == 0 || !IsDigit(static_cast<unsigned char>(window[k - 1]))))
+          ++groups;
+      }
+      fruitless_left_ -= std::min(fruitless_left_, 1 + groups / 4);
+    }
+    return cache.windows.emplace(window, std::move(matches)).first->second;
   }
 
   // A copy libphonenumber can take: invalid UTF-8 bytes and control bytes
@@ -659,6 +795,8 @@ class PhoneScanner {
   const std::vector<Span>& excluded_;
   Collector& out_;
   bool rewrote_idd_ = false;
+  size_t fruitless_left_ = kFruitlessUnits + text_.size() / kFruitlessBytes;
+  bool exhausted_ = false;
 };
 
 std::string NormaliseRegion(std::string_view region) {
@@ -698,7 +836,7 @@ IdentifierScan ExtractIdentifiers(std::string_view text, const IdentifierOptions
   // wa.me digits are excluded too: the link scanner already reported them.
   excluded.insert(excluded.end(), wa_phones.begin(), wa_phones.end());
   excluded = MergeSpans(std::move(excluded));
-  PhoneScanner(text, region, util, excluded, phones).Run();
+  bool phones_complete = PhoneScanner(text, region, util, excluded, phones).Run();
 
   std::vector<Identifier> all;
   bool hit_cap = false;
@@ -714,8 +852,41 @@ IdentifierScan ExtractIdentifiers(std::string_view text, const IdentifierOptions
     hit_cap = true;
   }
   scan.identifiers = std::move(all);
-  scan.truncated = scan.truncated || hit_cap;
+  scan.truncated = scan.truncated || hit_cap || !phones_complete;
   return scan;
+}
+
+std::optional<PhoneNumber> NormalisePhoneNumber(std::string_view number,
+                                                std::string_view default_region) {
+  // libphonenumber's parser copes with any text, but bound the work anyway:
+  // no phone number is written in more than a few dozen bytes.
+  constexpr size_t kMaxNumberBytes = 64;
+  while (!number.empty() && (number.front() == ' ' || number.front() == '\t'))
+    number.remove_prefix(1);
+  while (!number.empty() && (number.back() == ' ' || number.back() == '\t'))
+    number.remove_suffix(1);
+  if (number.empty() || number.size() > kMaxNumberBytes) return std::nullopt;
+  std::string text(number);
+  for (char& c : text) {
+    unsigned char b = static_cast<unsigned char>(c);
+    if (b < 0x20 || b == 0x7F) c = ' ';  // a NUL would end libphonenumber's text early
+  }
+  const std::string region = NormaliseRegion(default_region);
+  // "00" is the international prefix of most regions but not of every one
+  // (the US dials 011), and region ZZ knows none: rewrite it to "+".
+  size_t lead = text.find_first_not_of(" (");
+  if (lead != std::string::npos && text.compare(lead, 2, "00") == 0 && lead + 2 < text.size() &&
+      text[lead + 2] >= '1' && text[lead + 2] <= '9') {
+    text.replace(lead, 2, "+");
+  }
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  LibPhoneNumber parsed;
+  if (util.Parse(text, region, &parsed) != PhoneNumberUtil::NO_PARSING_ERROR) return std::nullopt;
+  if (!util.IsPossibleNumber(parsed)) return std::nullopt;
+  PhoneNumber out;
+  util.Format(parsed, PhoneNumberUtil::E164, &out.e164);
+  out.valid = util.IsValidNumber(parsed);
+  return out;
 }
 
 }  // namespace tantalio::artifacts

@@ -21,6 +21,7 @@
 #define TANTALIO_ARTIFACTS_IDENTIFIERS_H_
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -79,11 +80,41 @@ struct IdentifierOptions {
 
 struct IdentifierScan {
   std::vector<Identifier> identifiers;  // sorted by offset, then by kind
-  bool truncated = false;               // text longer than max_text_bytes, or max_identifiers hit
+  // Text longer than max_text_bytes, max_identifiers hit, or phone scanning
+  // stopped early on hostile text (see ExtractIdentifiers).
+  bool truncated = false;
 };
 
 // Finds every identifier in `text`. Never fails; never throws on bad input.
+// Thread-safe. Cost is linear in the text: phone-shaped stretches are cut into
+// bounded windows before libphonenumber sees them, runs of more than 16 digit
+// groups joined by single separators ("12 12 12 ...", figure tables) are
+// scanned only at their first and last 8 groups, and matcher results are
+// memoised per thread (4096 windows), so repetitive hostile text is cheap.
+// Distinct phone-shaped stretches cost libphonenumber calls (tens of
+// microseconds each): windows that yield no number are budgeted (about 256
+// plus one per 2 KB of text; windows with many digit groups count more); past
+// the budget phone scanning stops and the scan says truncated. Messages and
+// ordinary documents stay far below it; a long table of figures may not.
 IdentifierScan ExtractIdentifiers(std::string_view text, const IdentifierOptions& options);
+
+struct PhoneNumber {
+  std::string e164;    // "+447400123456"
+  bool valid = false;  // libphonenumber IsValidNumber (else only IsPossibleNumber)
+};
+
+// Normalises one number written on its own (a contact's number, a JID's user
+// part) to E.164 with libphonenumber. Accepted forms: "+<country code>…",
+// "00<country code>…", or national form read with `default_region` (ISO 3166
+// alpha-2, any case; "ZZ" or anything unrecognised accepts only the two
+// international forms). Spaces, dashes, dots and brackets are allowed. Callers
+// holding the bare digits of a WhatsApp JID ("447400123456@s.whatsapp.net")
+// pass "+" + digits. Returns the E.164 form when the number is at least
+// possible for its region (IsPossibleNumber: plausible length), with `valid`
+// telling whether it is also valid (IsValidNumber: an assigned range);
+// nullopt when it cannot be parsed or is not possible. Thread-safe.
+std::optional<PhoneNumber> NormalisePhoneNumber(std::string_view number,
+                                                std::string_view default_region);
 
 }  // namespace tantalio::artifacts
 

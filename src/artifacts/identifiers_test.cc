@@ -1,10 +1,17 @@
 #include "artifacts/identifiers.h"
 
 #include <gtest/gtest.h>
+#include <phonenumbers/phonenumber.pb.h>
+#include <phonenumbers/phonenumberutil.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <optional>
 #include <random>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 namespace tantalio::artifacts {
@@ -336,8 +343,7 @@ TEST(ExtractIdentifiersTest, HostileRepeatedSeparatorsAndAts) {
   text += std::string(1u << 20, '.');
   text += std::string(1u << 20, 'a');
   text += " +44 7400 123456" + std::string(1u << 20, '(') + "+44 7400 123456 end ";
-  // Dense digit groups are the matcher's worst case (about 10 us a byte, still
-  // linear): every window of the stretch goes through libphonenumber.
+  // Dense digit groups: a run of 16,384 groups is scanned only at its edges.
   for (int i = 0; i < (1 << 14); ++i) text += "12 ";
   IdentifierScan scan;
   double seconds = SecondsToScan(text, &scan);
@@ -358,6 +364,180 @@ TEST(ExtractIdentifiersTest, HostileHugeLine) {
   IdentifierScan scan = ExtractIdentifiers(text, options);
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 10.0);
   EXPECT_EQ(Values(scan, IdentifierKind::kPhone), (std::vector<std::string>{"+447400123456"}));
+}
+
+// Hostile shapes, 4 MB each: every one must stay linear and cheap (the bound
+// is generous so that Debug and sanitizer builds pass; a release build takes
+// well under a second for each). Before the run-length and cache limits,
+// "12 12 12 ..." cost about 10 us a byte (40 s for 4 MB).
+TEST(ExtractIdentifiersTest, HostileFourMegabytePatternsAreLinear) {
+  constexpr size_t kSize = 4u << 20;
+  auto repeat = [](std::string_view unit) {
+    std::string text;
+    text.reserve(kSize + unit.size());
+    while (text.size() < kSize) text += unit;
+    return text;
+  };
+  std::mt19937_64 rng(11);
+  std::vector<std::pair<std::string, std::string>> cases;
+  cases.emplace_back("digit groups", repeat("12 "));
+  cases.emplace_back("plus one", repeat("+1 "));
+  cases.emplace_back("dashes and dots", repeat("1-2."));
+  cases.emplace_back("dotted groups", repeat("123.456-"));
+  cases.emplace_back("unbroken numbers", repeat("612345678 "));
+  cases.emplace_back("slashed groups", repeat("12 12 12 12 / "));
+  cases.emplace_back("all digits", std::string(kSize, '7'));
+  std::string random_groups;
+  while (random_groups.size() < kSize) random_groups += std::to_string(10 + rng() % 90) + " ";
+  cases.emplace_back("random digit groups", random_groups);
+  std::string short_stretches;  // distinct phone-shaped stretches: the budget bounds them
+  while (short_stretches.size() < kSize) {
+    for (int k = 0; k < 4; ++k) short_stretches += std::to_string(10 + rng() % 90) + " ";
+    short_stretches += rng() % 2 ? "x " : "/ ";
+  }
+  cases.emplace_back("random short stretches", short_stretches);
+  std::string soup(kSize, ' ');
+  for (char& c : soup) c = "0123456789 -.+()/"[rng() % 17];
+  cases.emplace_back("digit and separator soup", soup);
+  std::string bytes(kSize, '\0');
+  for (char& c : bytes) c = static_cast<char>(rng() & 0xff);
+  cases.emplace_back("random bytes", bytes);
+  for (const auto& [name, text] : cases) {
+    IdentifierScan scan;
+    double seconds = SecondsToScan(text, &scan);
+    EXPECT_LT(seconds, 3.0) << name;
+    ExpectRawAtOffset(text, scan);
+  }
+}
+
+TEST(ExtractIdentifiersTest, NumbersNextToLongDigitTablesAreFound) {
+  // A run of more than 16 digit groups joined by single separators is
+  // scanned only at its first and last 8 groups; numbers set off from it by
+  // a strong break (" / ", "+", two spaces) are still found on either side.
+  std::string table;
+  for (int i = 0; i < 200; ++i) table += std::to_string(10 + i % 90) + " ";
+  std::string text = "Call 07400 123456 / " + table + "/ 07400 123457, or " + table +
+                     " +44 7400 123458  " + table + "end";
+  IdentifierScan scan = Scan(text, "GB");
+  EXPECT_EQ(Values(scan, IdentifierKind::kPhone),
+            (std::vector<std::string>{"+447400123456", "+447400123457", "+447400123458"}));
+  ExpectRawAtOffset(text, scan);
+}
+
+TEST(ExtractIdentifiersTest, RepeatedTextGivesTheSameAnswer) {
+  // The per-thread match cache must not change results: the same window in a
+  // different context (excluded by a URL) or region.
+  std::string text = "Ring +44 7400 123456 now. ";
+  IdentifierScan first = Scan(text, "GB");
+  IdentifierScan second = Scan(text, "GB");
+  ASSERT_EQ(Values(first, IdentifierKind::kPhone), Values(second, IdentifierKind::kPhone));
+  EXPECT_EQ(Values(first, IdentifierKind::kPhone), (std::vector<std::string>{"+447400123456"}));
+  EXPECT_EQ(Values(Scan("local 07400 123456", "GB"), IdentifierKind::kPhone),
+            (std::vector<std::string>{"+447400123456"}));
+  EXPECT_TRUE(Values(Scan("local 07400 123456", "ZZ"), IdentifierKind::kPhone).empty());
+  EXPECT_EQ(Values(Scan("local 07400 123456", "GB"), IdentifierKind::kPhone).size(), 1u);
+}
+
+TEST(NormalisePhoneNumberTest, InternationalForms) {
+  for (const char* text : {"+44 7400 123456", "+447400123456", "0044 7400 123456", "00447400123456",
+                           "+44 (0) 7400 123456", " +44-7400-123456 "}) {
+    std::optional<PhoneNumber> number = NormalisePhoneNumber(text, "ZZ");
+    ASSERT_TRUE(number.has_value()) << text;
+    EXPECT_EQ(number->e164, "+447400123456") << text;
+    EXPECT_TRUE(number->valid) << text;
+  }
+  // International forms ignore the default region.
+  std::optional<PhoneNumber> es = NormalisePhoneNumber("+34 612 345 678", "US");
+  ASSERT_TRUE(es.has_value());
+  EXPECT_EQ(es->e164, "+34612345678");
+  EXPECT_TRUE(es->valid);
+  // "00" works even where the region dials another international prefix.
+  std::optional<PhoneNumber> us_idd = NormalisePhoneNumber("0034612345678", "US");
+  ASSERT_TRUE(us_idd.has_value());
+  EXPECT_EQ(us_idd->e164, "+34612345678");
+}
+
+TEST(NormalisePhoneNumberTest, NationalFormsUseTheDefaultRegion) {
+  std::optional<PhoneNumber> gb = NormalisePhoneNumber("07400 123456", "GB");
+  ASSERT_TRUE(gb.has_value());
+  EXPECT_EQ(gb->e164, "+447400123456");
+  EXPECT_TRUE(gb->valid);
+  std::optional<PhoneNumber> lower = NormalisePhoneNumber("(07400) 123-456", "gb");
+  ASSERT_TRUE(lower.has_value());
+  EXPECT_EQ(lower->e164, "+447400123456");
+  // The fictional US 555-01xx block.
+  std::optional<PhoneNumber> us = NormalisePhoneNumber("(202) 555-0123", "US");
+  ASSERT_TRUE(us.has_value());
+  EXPECT_EQ(us->e164, "+12025550123");
+  EXPECT_TRUE(us->valid);
+  // Without a usable region a national number means nothing.
+  EXPECT_FALSE(NormalisePhoneNumber("07400 123456", "ZZ").has_value());
+  EXPECT_FALSE(NormalisePhoneNumber("07400 123456", "not a region").has_value());
+  EXPECT_FALSE(NormalisePhoneNumber("07400 123456", "").has_value());
+}
+
+TEST(NormalisePhoneNumberTest, PossibleButNotValid) {
+  // Ofcom's drama range 07700 900xxx has a possible length but is not an
+  // assigned range in libphonenumber 8.12: kept, flagged not valid.
+  std::optional<PhoneNumber> drama = NormalisePhoneNumber("07700 900123", "GB");
+  ASSERT_TRUE(drama.has_value());
+  EXPECT_EQ(drama->e164, "+447700900123");
+  EXPECT_FALSE(drama->valid);
+  // A JID's user part, passed as "+digits" by callers.
+  std::optional<PhoneNumber> jid = NormalisePhoneNumber("+447700900010", "ES");
+  ASSERT_TRUE(jid.has_value());
+  EXPECT_EQ(jid->e164, "+447700900010");
+  EXPECT_FALSE(jid->valid);
+}
+
+TEST(NormalisePhoneNumberTest, ExampleNumbersOfSeveralRegions) {
+  const auto& util = *i18n::phonenumbers::PhoneNumberUtil::GetInstance();
+  for (const char* region : {"GB", "ES", "US", "DE", "FR", "BR", "IN", "NG"}) {
+    i18n::phonenumbers::PhoneNumber example;
+    ASSERT_TRUE(util.GetExampleNumber(region, &example)) << region;
+    std::string e164, national, international;
+    util.Format(example, i18n::phonenumbers::PhoneNumberUtil::E164, &e164);
+    util.Format(example, i18n::phonenumbers::PhoneNumberUtil::NATIONAL, &national);
+    util.Format(example, i18n::phonenumbers::PhoneNumberUtil::INTERNATIONAL, &international);
+    for (const std::string& text : {e164, national, international}) {
+      std::optional<PhoneNumber> number = NormalisePhoneNumber(text, region);
+      ASSERT_TRUE(number.has_value()) << region << " " << text;
+      EXPECT_EQ(number->e164, e164) << region << " " << text;
+      EXPECT_TRUE(number->valid) << region << " " << text;
+    }
+  }
+}
+
+TEST(NormalisePhoneNumberTest, Rejects) {
+  for (const char* text : {"", "   ", "abc", "+", "+44", "+44 74", "12", "+999 123456789",
+                           "+44 7400 123456 7890 1234 5678"}) {
+    EXPECT_FALSE(NormalisePhoneNumber(text, "GB").has_value()) << text;
+  }
+  // Hostile input: long, binary, NULs.
+  EXPECT_FALSE(NormalisePhoneNumber(std::string(1 << 20, '7'), "GB").has_value());
+  EXPECT_FALSE(NormalisePhoneNumber(std::string("\0\xff\xfe", 3), "GB").has_value());
+  std::optional<PhoneNumber> with_nul =
+      NormalisePhoneNumber(std::string("+44 7400 123456\0", 16), "GB");
+  ASSERT_TRUE(with_nul.has_value());
+  EXPECT_EQ(with_nul->e164, "+447400123456");
+}
+
+TEST(NormalisePhoneNumberTest, ThreadSafe) {
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&failures, t] {
+      for (int i = 0; i < 200; ++i) {
+        std::optional<PhoneNumber> number = NormalisePhoneNumber(
+            t % 2 == 0 ? "07400 123456" : "+34 612 345 678", t % 2 == 0 ? "GB" : "ZZ");
+        if (!number || number->e164 != (t % 2 == 0 ? "+447400123456" : "+34612345678")) ++failures;
+        IdentifierScan scan = Scan("call 07400 123456 or +34 612 345 678", "GB");
+        if (scan.identifiers.size() != 2) ++failures;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
 }
 
 }  // namespace
