@@ -2,21 +2,40 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <utility>
 
 namespace tantalio {
 
-TempDir::TempDir() {
+namespace {
+
+std::string Pattern() {
   const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base != nullptr && *base ? base : "/tmp") + "/tantalio-XXXXXX";
+  return std::string(base != nullptr && *base ? base : "/tmp") + "/tantalio-XXXXXX";
+}
+
+}  // namespace
+
+TempDir::TempDir() {
+  std::string pattern = Pattern();
   if (::mkdtemp(pattern.data()) == nullptr) {
     std::perror("mkdtemp");
     std::abort();
   }
   path_ = pattern;
+}
+
+Result<std::unique_ptr<TempDir>> TempDir::Create() {
+  std::string pattern = Pattern();
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    return IoError("create a private temporary directory " + pattern + ": " + std::strerror(errno));
+  }
+  return std::unique_ptr<TempDir>(new TempDir(std::move(pattern)));
 }
 
 TempDir::~TempDir() {

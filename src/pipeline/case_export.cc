@@ -10,6 +10,7 @@
 #include <set>
 
 #include "base/forensic_path.h"
+#include "base/utc_time.h"
 #include "evidence/archive_reader.h"
 #include "evidence/byte_source.h"
 #include "fingerprint/crypto_digest.h"
@@ -21,15 +22,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr uint64_t kMaxExtractBytes = uint64_t{2} << 30;  // an archive member copied out
-
-std::string IsoUtc(int64_t seconds) {
-  std::time_t t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 // "{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}" derived from the case's name and
 // creation time, so re-exports of a case carry the same CaseID.
@@ -227,8 +219,8 @@ Result<CaseExportSummary> ExportCaseVics(Store& store, const CaseInfo& case_info
       f.md5 = c.md5;
       f.source_id = device;
       SplitForVics(row.file.forensic_path, f.file_name, f.file_path);
-      if (row.file.mtime) f.written = IsoUtc(*row.file.mtime);
-      if (row.file.atime) f.accessed = IsoUtc(*row.file.atime);
+      if (row.file.mtime) f.written = IsoUtcFromSeconds(*row.file.mtime);
+      if (row.file.atime) f.accessed = IsoUtcFromSeconds(*row.file.atime);
       const size_t archive = row.file.forensic_path.rfind(kArchiveSeparator);
       if (row.file.depth > 0 && archive != std::string::npos) {
         const std::string_view path = row.file.forensic_path;
