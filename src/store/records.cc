@@ -30,6 +30,18 @@ void ScanRecords::MergeFrom(ScanRecords&& other) {
   MoveAppend(other.errors, errors);
   MoveAppend(other.matches, matches);
   MoveAppend(other.completed_units, completed_units);
+  MoveAppend(other.chat_databases, chat_databases);
+  MoveAppend(other.identifiers, identifiers);
+}
+
+size_t ScanRecords::ChatRowCount() const {
+  size_t rows = 0;
+  for (const ChatDatabaseRecord& db : chat_databases) {
+    const artifacts::WhatsAppExtract& x = db.extract;
+    rows += 1 + x.chats.size() + x.participants.size() + x.messages.size() + x.media.size() +
+            x.invites.size() + x.contacts.size();
+  }
+  return rows;
 }
 
 }  // namespace tantalio

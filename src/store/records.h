@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "store/chat_records.h"
 #include "store/hash_set_records.h"
 
 namespace tantalio {
@@ -116,17 +117,24 @@ struct ScanRecords {
   std::vector<FingerprintRecord> fingerprints;
   std::vector<ErrorRecord> errors;
   std::vector<MatchRecord> matches;  // against known hash sets
+  std::vector<ChatDatabaseRecord> chat_databases;
+  std::vector<IdentifierRecord> identifiers;
   // Top-level evidence items finished by these records: a re-run skips them.
   std::vector<std::string> completed_units;
 
   // Moves everything of `other` to the end of these records; `other` is left empty.
   void MergeFrom(ScanRecords&& other);
   // Rows a writer will insert besides contents and metadata.
-  size_t RecordCount() const { return files.size() + errors.size() + completed_units.size(); }
+  size_t RecordCount() const {
+    return files.size() + errors.size() + completed_units.size() + identifiers.size() +
+           ChatRowCount();
+  }
   bool empty() const {
     return RecordCount() == 0 && contents.empty() && metadata.empty() && fingerprints.empty() &&
-           matches.empty();
+           matches.empty() && chat_databases.empty();
   }
+  // Rows the chat databases will write (messages dominate).
+  size_t ChatRowCount() const;
 };
 
 // Everything one batch writes, applied atomically by Store::Apply.

@@ -12,12 +12,14 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
 
 #include "base/status.h"
+#include "store/chat_records.h"
 #include "store/hash_set_records.h"
 #include "store/records.h"
 
@@ -150,6 +152,33 @@ class Store {
   // SHA-256.
   virtual Status ForEachCategorisedContent(
       int64_t case_id, const std::function<bool(const CategorisedContent&)>& visit) = 0;
+
+  // ---- Chat artifacts and identifiers ----
+  // (Written by Apply with the rest of a scan's records.)
+
+  // The messenger databases found on a case's devices (optionally one), with
+  // their state, counts and owner account.
+  virtual Result<std::vector<ChatDatabaseRow>> ListChatDatabases(
+      int64_t case_id, std::optional<int64_t> device_id) = 0;
+  // Streams the chats of every database, by device, database, groups first.
+  virtual Status ForEachChat(int64_t case_id, std::optional<int64_t> device_id,
+                             const std::function<bool(const ChatRow&)>& visit) = 0;
+  // Streams one chat's messages from every device that holds it, by time.
+  virtual Status ForEachChatMessage(int64_t case_id, std::string_view chat_jid,
+                                    const std::function<bool(const ChatMessageRow&)>& visit) = 0;
+  // Streams media messages by time: with only `filter.sha256`, every posting
+  // of that hash; otherwise the postings of known material (illegal or watch
+  // sets), narrowed by the filter. A file need not exist for a posting to
+  // count: the hash is the one the app recorded.
+  virtual Status ForEachChatMedia(int64_t case_id, const MediaFilter& filter,
+                                  const std::function<bool(const ChatMediaRow&)>& visit) = 0;
+  // Streams identifiers (all kinds when `kind` is empty) with their devices
+  // and counts, those seen on most devices first.
+  virtual Status ForEachIdentifier(int64_t case_id, std::string_view kind,
+                                   const std::function<bool(const IdentifierRow&)>& visit) = 0;
+  // Groups, media hashes and identifiers seen on two or more devices, and
+  // numbers that are members of two or more groups.
+  virtual Result<std::vector<CrossDeviceLink>> CrossDeviceLinks(int64_t case_id) = 0;
 
   // Appends to the hash-chained audit log.
   virtual Status AppendAudit(const AuditEvent& event) = 0;

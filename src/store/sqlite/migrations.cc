@@ -174,10 +174,125 @@ CREATE TABLE device_matched_sets(
 ALTER TABLE fingerprints ADD COLUMN variants TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Messenger databases found on devices and what they hold (chats, members,
+// messages, media with the SHA-256 the app recorded, invites, contacts), and
+// identifiers found in text. Row ids are the source database's own; every
+// child row names its database, so each fact keeps device, file and row.
+constexpr std::string_view kV4 = R"sql(
+CREATE TABLE chat_databases(
+  id INTEGER PRIMARY KEY,
+  device_id INTEGER NOT NULL REFERENCES devices(id),
+  forensic_path BLOB NOT NULL,
+  sha256 TEXT,
+  app TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  state TEXT NOT NULL,
+  era TEXT NOT NULL DEFAULT '',
+  schema_fingerprint TEXT NOT NULL DEFAULT '',
+  tables_found TEXT NOT NULL DEFAULT '',
+  sidecars TEXT NOT NULL DEFAULT '',
+  warnings TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT '',
+  owner_name TEXT NOT NULL DEFAULT '',
+  owner_jid TEXT NOT NULL DEFAULT '',
+  scan_id INTEGER REFERENCES scans(id),
+  UNIQUE(device_id, forensic_path));
+CREATE TABLE chats(
+  db_id INTEGER NOT NULL REFERENCES chat_databases(id),
+  row_id INTEGER NOT NULL,
+  jid TEXT NOT NULL,
+  lid_jid TEXT NOT NULL DEFAULT '',
+  kind TEXT NOT NULL,
+  subject TEXT NOT NULL DEFAULT '',
+  created_ms INTEGER,
+  creator_phone TEXT NOT NULL DEFAULT '',
+  jid_created_ms INTEGER);
+CREATE INDEX chats_by_db ON chats(db_id, jid);
+CREATE INDEX chats_by_jid ON chats(jid);
+CREATE TABLE chat_members(
+  db_id INTEGER NOT NULL REFERENCES chat_databases(id),
+  chat_jid TEXT NOT NULL,
+  member_jid TEXT NOT NULL,
+  lid_jid TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT '',
+  resolved_from_lid INTEGER NOT NULL DEFAULT 0,
+  admin INTEGER,
+  rank INTEGER);
+CREATE INDEX chat_members_by_chat ON chat_members(db_id, chat_jid);
+CREATE INDEX chat_members_by_phone ON chat_members(phone) WHERE phone <> '';
+CREATE TABLE chat_messages(
+  db_id INTEGER NOT NULL REFERENCES chat_databases(id),
+  row_id INTEGER NOT NULL,
+  chat_jid TEXT NOT NULL,
+  key_id TEXT NOT NULL DEFAULT '',
+  sender_jid TEXT NOT NULL DEFAULT '',
+  sender_from_lid INTEGER NOT NULL DEFAULT 0,
+  from_me INTEGER NOT NULL,
+  timestamp_ms INTEGER,
+  type INTEGER NOT NULL,
+  status INTEGER,
+  text TEXT NOT NULL DEFAULT '',
+  text_truncated INTEGER NOT NULL DEFAULT 0,
+  forwarded INTEGER NOT NULL DEFAULT 0,
+  forward_score INTEGER,
+  quoted_row_id INTEGER,
+  quoted_key_id TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY(db_id, row_id)) WITHOUT ROWID;
+CREATE INDEX chat_messages_by_chat ON chat_messages(chat_jid, timestamp_ms);
+CREATE INDEX chat_messages_by_key ON chat_messages(key_id) WHERE key_id <> '';
+CREATE TABLE chat_media(
+  db_id INTEGER NOT NULL REFERENCES chat_databases(id),
+  message_row_id INTEGER NOT NULL,
+  chat_jid TEXT NOT NULL,
+  sender_jid TEXT NOT NULL DEFAULT '',
+  from_me INTEGER NOT NULL,
+  timestamp_ms INTEGER,
+  type INTEGER NOT NULL,
+  file_path BLOB NOT NULL DEFAULT '',
+  media_name TEXT NOT NULL DEFAULT '',
+  mime_type TEXT NOT NULL DEFAULT '',
+  size INTEGER,
+  caption TEXT NOT NULL DEFAULT '',
+  sha256 TEXT NOT NULL DEFAULT '',
+  sha256_base64 TEXT NOT NULL DEFAULT '',
+  enc_sha256 TEXT NOT NULL DEFAULT '',
+  original_sha256 TEXT NOT NULL DEFAULT '');
+CREATE INDEX chat_media_by_message ON chat_media(db_id, message_row_id);
+CREATE INDEX chat_media_by_sha256 ON chat_media(sha256) WHERE sha256 <> '';
+CREATE TABLE chat_invites(
+  db_id INTEGER NOT NULL REFERENCES chat_databases(id),
+  message_row_id INTEGER NOT NULL,
+  chat_jid TEXT NOT NULL DEFAULT '',
+  group_jid TEXT NOT NULL DEFAULT '',
+  admin_jid TEXT NOT NULL DEFAULT '',
+  group_name TEXT NOT NULL DEFAULT '',
+  code TEXT NOT NULL,
+  expiration INTEGER);
+CREATE TABLE chat_contacts(
+  db_id INTEGER NOT NULL REFERENCES chat_databases(id),
+  jid TEXT NOT NULL,
+  display_name TEXT NOT NULL DEFAULT '',
+  wa_name TEXT NOT NULL DEFAULT '',
+  number TEXT NOT NULL DEFAULT '');
+CREATE TABLE identifiers(
+  id INTEGER PRIMARY KEY,
+  device_id INTEGER NOT NULL REFERENCES devices(id),
+  forensic_path BLOB NOT NULL,
+  location TEXT NOT NULL DEFAULT '',
+  kind TEXT NOT NULL,
+  value TEXT NOT NULL,
+  raw TEXT NOT NULL DEFAULT '',
+  offset INTEGER NOT NULL DEFAULT 0,
+  scan_id INTEGER REFERENCES scans(id),
+  UNIQUE(device_id, forensic_path, location, offset, kind, value));
+CREATE INDEX identifiers_by_value ON identifiers(kind, value);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "cases, devices, files, contents, metadata, fingerprints, errors, audit", kV1},
     {2, "fingerprints: partial flag, decoder warning and producer; index by value", kV2},
     {3, "hash sets, entries, matches, matched sets per device; PDQ orientations", kV3},
+    {4, "chat databases (chats, members, messages, media, invites, contacts); identifiers", kV4},
 };
 
 }  // namespace

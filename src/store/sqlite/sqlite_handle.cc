@@ -69,11 +69,14 @@ Statement& Statement::Bind(int index, int64_t value) {
   return *this;
 }
 Statement& Statement::Bind(int index, std::string_view text) {
-  sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  // A default string_view has no data pointer, which SQLite would bind as NULL.
+  sqlite3_bind_text64(stmt_, index, text.empty() ? "" : text.data(), text.size(), SQLITE_TRANSIENT,
+                      SQLITE_UTF8);
   return *this;
 }
 Statement& Statement::BindBlob(int index, std::string_view bytes) {
-  sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+  sqlite3_bind_blob64(stmt_, index, bytes.empty() ? "" : bytes.data(), bytes.size(),
+                      SQLITE_TRANSIENT);
   return *this;
 }
 Statement& Statement::Bind(int index, const std::optional<int64_t>& value) {
@@ -120,6 +123,9 @@ int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, co
 double Statement::Double(int column) const { return sqlite3_column_double(stmt_, column); }
 bool Statement::IsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+std::optional<int64_t> Statement::OptionalInt(int column) const {
+  return IsNull(column) ? std::nullopt : std::optional<int64_t>(Int(column));
 }
 std::string Statement::Text(int column) const {
   const void* data = sqlite3_column_blob(stmt_, column);

@@ -61,7 +61,8 @@ class Statement {
   int64_t Int(int column) const;
   double Double(int column) const;
   bool IsNull(int column) const;
-  std::string Text(int column) const;  // TEXT or BLOB bytes, exactly
+  std::optional<int64_t> OptionalInt(int column) const;  // nullopt for NULL
+  std::string Text(int column) const;                    // TEXT or BLOB bytes, exactly
 
  private:
   Database& db_;

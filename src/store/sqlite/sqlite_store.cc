@@ -11,6 +11,7 @@
 
 #include "base/hex.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_chats.h"
 #include "store/sqlite/sqlite_handle.h"
 #include "store/sqlite/sqlite_hash_sets.h"
 
@@ -39,10 +40,6 @@ std::string AuditHash(const std::string& prev, const std::string& at, const Audi
   return Sha256Hex(text);
 }
 
-std::optional<int64_t> OptionalInt(const Statement& s, int column) {
-  return s.IsNull(column) ? std::nullopt : std::optional<int64_t>(s.Int(column));
-}
-
 template <typename T>
 Status StepAll(Statement& s, std::vector<T>& out, const std::function<T(const Statement&)>& row) {
   while (true) {
@@ -55,7 +52,9 @@ Status StepAll(Statement& s, std::vector<T>& out, const std::function<T(const St
 class SqliteStore : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<Database> db)
-      : db_(std::move(db)), hash_sets_(std::make_unique<sqlite::SqliteHashSets>(*db_)) {}
+      : db_(std::move(db)),
+        hash_sets_(std::make_unique<sqlite::SqliteHashSets>(*db_)),
+        chats_(std::make_unique<sqlite::SqliteChats>(*db_)) {}
 
   Status Initialize() {
     TANTALIO_RETURN_IF_ERROR(db_->Exec("PRAGMA page_size=16384"));  // new stores only
@@ -230,6 +229,10 @@ class SqliteStore : public Store {
     TANTALIO_RETURN_IF_ERROR(WriteFingerprints(batch));
     TANTALIO_RETURN_IF_ERROR(WriteErrors(batch));
     TANTALIO_RETURN_IF_ERROR(hash_sets_->WriteMatches(batch.matches));
+    TANTALIO_RETURN_IF_ERROR(
+        chats_->WriteChatDatabases(batch.device_id, ScanId(batch), batch.chat_databases));
+    TANTALIO_RETURN_IF_ERROR(
+        chats_->WriteIdentifiers(batch.device_id, ScanId(batch), batch.identifiers));
     Statement unit(
         *db_, "INSERT OR IGNORE INTO completed_units(device_id, unit_path, scan_id) VALUES(?,?,?)");
     for (const auto& path : batch.completed_units) {
@@ -266,9 +269,9 @@ class SqliteStore : public Store {
       f.kind = s.Text(3);
       f.status = s.Text(4);
       f.size = static_cast<uint64_t>(s.Int(5));
-      f.mtime = OptionalInt(s, 6);
-      f.atime = OptionalInt(s, 7);
-      f.ctime = OptionalInt(s, 8);
+      f.mtime = s.OptionalInt(6);
+      f.atime = s.OptionalInt(7);
+      f.ctime = s.OptionalInt(8);
       f.link_target = s.Text(9);
       f.mime = s.Text(10);
       f.extension = s.Text(11);
@@ -478,6 +481,30 @@ class SqliteStore : public Store {
     return hash_sets_->ForEachCategorisedContent(case_id, visit);
   }
 
+  Result<std::vector<ChatDatabaseRow>> ListChatDatabases(
+      int64_t case_id, std::optional<int64_t> device_id) override {
+    return chats_->ListDatabases(case_id, device_id);
+  }
+  Status ForEachChat(int64_t case_id, std::optional<int64_t> device_id,
+                     const std::function<bool(const ChatRow&)>& visit) override {
+    return chats_->ForEachChat(case_id, device_id, visit);
+  }
+  Status ForEachChatMessage(int64_t case_id, std::string_view chat_jid,
+                            const std::function<bool(const ChatMessageRow&)>& visit) override {
+    return chats_->ForEachMessage(case_id, chat_jid, visit);
+  }
+  Status ForEachChatMedia(int64_t case_id, const MediaFilter& filter,
+                          const std::function<bool(const ChatMediaRow&)>& visit) override {
+    return chats_->ForEachMedia(case_id, filter, visit);
+  }
+  Status ForEachIdentifier(int64_t case_id, std::string_view kind,
+                           const std::function<bool(const IdentifierRow&)>& visit) override {
+    return chats_->ForEachIdentifier(case_id, kind, visit);
+  }
+  Result<std::vector<CrossDeviceLink>> CrossDeviceLinks(int64_t case_id) override {
+    return chats_->CrossDeviceLinks(case_id);
+  }
+
   Status AppendAudit(const AuditEvent& event) override {
     Transaction tx(*db_);
     TANTALIO_RETURN_IF_ERROR(tx.status());
@@ -667,6 +694,7 @@ class SqliteStore : public Store {
 
   std::unique_ptr<Database> db_;
   std::unique_ptr<sqlite::SqliteHashSets> hash_sets_;
+  std::unique_ptr<sqlite::SqliteChats> chats_;
 };
 
 }  // namespace
