@@ -53,6 +53,11 @@ void PrintScanSummary(std::ostream& out, const std::string& case_name, const std
   if (s.errors > 0) out << " (see: tantalio errors --case " << case_name << ")";
   if (s.skipped_units > 0) out << "; " << Count(s.skipped_units) << " items already done (skipped)";
   out << "\n";
+  if (s.chat_databases > 0 || s.identifiers > 0) {
+    out << "  " << Count(s.chat_databases) << " chat databases (tantalio chats --case " << case_name
+        << "), " << Count(s.identifiers) << " identifiers in text (tantalio identifiers --case "
+        << case_name << ")\n";
+  }
   if (s.interrupted) out << "  re-run the same command to resume where it stopped\n";
 }
 

@@ -183,6 +183,8 @@ class BatchWriter {
     summary_.files += out.files.size();
     summary_.errors += out.errors.size();
     summary_.bytes += out.bytes_read;
+    summary_.chat_databases += out.chat_databases.size();
+    summary_.identifiers += out.identifiers.size();
     for (const FileRecord& f : out.files) {
       summary_.inside_archives += f.depth > 0 ? 1 : 0;
       summary_.extension_mismatches += f.extension_mismatch ? 1 : 0;
@@ -297,6 +299,8 @@ Result<ScanSummary> Scan(Store& store, const CaseInfo& case_info, const std::str
 
   ScanSummary summary;
   ScanOptions run_options = options;
+  ArtifactOptions& artifacts = run_options.processor.artifacts;
+  if (artifacts.region == "ZZ" && !case_info.country.empty()) artifacts.region = case_info.country;
   std::unique_ptr<HashSetMatcher> matcher;
   // What the device's earlier files were matched against: a scan can only
   // vouch for the files it reads itself.

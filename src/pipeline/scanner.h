@@ -51,7 +51,9 @@ struct ScanSummary {
   uint64_t inside_archives = 0;
   uint64_t extension_mismatches = 0;
   uint64_t encrypted = 0;
-  size_t hash_sets = 0;  // sets matched against while scanning
+  size_t hash_sets = 0;         // sets matched against while scanning
+  uint64_t chat_databases = 0;  // messenger databases found (parsed, encrypted or not)
+  uint64_t identifiers = 0;     // identifier occurrences found in text
   double seconds = 0;
   bool interrupted = false;
 };

@@ -18,14 +18,19 @@ constexpr size_t kChunkBytes = size_t{1} << 20;
 
 using ChunkReader = std::function<Result<size_t>(std::span<uint8_t>)>;
 
+bool IsSqlite(const FileType& type) { return type.mime == "application/vnd.sqlite3"; }
+
 // What one streaming read of a file or entry produced.
 struct Streamed {
   CryptoDigests digests;
   FileType type;
   uint64_t size = 0;
-  std::vector<uint8_t> image_bytes;  // kept for metadata and PDQ, images only
-  bool image_too_large = false;
+  // Kept for later stages: an image (metadata, PDQ), or a database inside an
+  // archive (it must be copied out to be opened). Empty when too large.
+  std::vector<uint8_t> kept;
+  bool too_large_to_keep = false;
   std::unique_ptr<RandomAccessSource> archive;  // spooled nested archive
+  std::optional<TextIdentifierStream> text;     // text: identifiers found while reading
   Status error;                                 // non-OK: digests are not valid
 };
 
@@ -43,7 +48,8 @@ class UnitProcessor::Run {
         emit_(emit),
         buffer_(buffer),
         images_(images),
-        hasher_(hasher) {}
+        hasher_(hasher),
+        artifacts_(options.artifacts) {}
 
   void Go() {
     FileRecord record = BaseRecord(unit_.forensic_path, ToString(unit_.kind), 0);
@@ -104,6 +110,9 @@ class UnitProcessor::Run {
         },
         /*depth=*/0, /*spool_archive=*/false);
     if (!FillContent(record, s)) return;
+    if (options_.artifacts.enabled && IsSqlite(s.type) && !Cancelled()) {
+      artifacts_.ReadDatabase(file, unit_.fs_path, record, output_);
+    }
     if (IsArchive(s.type) && !Cancelled()) {
       archive_base_ = s.size;
       if (!ExpandArchive(file, record.forensic_path, 0)) record.status = kStatusPartial;
@@ -131,14 +140,50 @@ class UnitProcessor::Run {
     if (options_.matcher != nullptr) {
       options_.matcher->MatchDigests(output_.contents.back(), output_.matches);
     }
-    if (!s.image_bytes.empty()) AnalyzeImage(record, s.image_bytes);
-    if (s.image_too_large) {
-      AddError(record.forensic_path, "decode",
-               ResourceExhaustedError("image file larger than " +
-                                      std::to_string(options_.image_max_bytes) +
-                                      " bytes: hashed, but not decoded (no PDQ, no metadata)"));
+    if (s.type.family == TypeFamily::kImage) {
+      if (!s.kept.empty()) AnalyzeImage(record, s.kept);
+      if (s.too_large_to_keep) {
+        AddError(record.forensic_path, "decode",
+                 ResourceExhaustedError("image file larger than " +
+                                        std::to_string(options_.image_max_bytes) +
+                                        " bytes: hashed, but not decoded (no PDQ, no metadata)"));
+      }
+    }
+    if (s.text) AddTextIdentifiers(record, *s.text);
+    if (options_.artifacts.enabled && !IsSqlite(s.type)) {
+      if (auto kind = ArtifactReader::EncryptedBackupKind(record.forensic_path)) {
+        artifacts_.RecordEncryptedBackup(*kind, record, output_);
+      }
     }
     return true;
+  }
+
+  void AddTextIdentifiers(const FileRecord& record, TextIdentifierStream& text) {
+    bool capped = false;
+    std::vector<IdentifierRecord> found = text.Finish(&capped);
+    for (IdentifierRecord& r : found) r.forensic_path = record.forensic_path;
+    output_.identifiers.insert(output_.identifiers.end(), std::make_move_iterator(found.begin()),
+                               std::make_move_iterator(found.end()));
+    if (capped) {
+      AddError(record.forensic_path, "identifiers",
+               ResourceExhaustedError("more than " +
+                                      std::to_string(options_.artifacts.max_identifiers_per_file) +
+                                      " identifiers in one file: the first ones are recorded"));
+    }
+  }
+
+  // A database inside an archive: read from the bytes kept while streaming.
+  void ReadArchivedDatabase(const FileRecord& record, Streamed& s) {
+    if (s.too_large_to_keep) {
+      AddError(record.forensic_path, "chat database",
+               ResourceExhaustedError(
+                   "SQLite database inside an archive is larger than " +
+                   std::to_string(options_.artifacts.max_archived_database_bytes) +
+                   " bytes: hashed, but not opened (extract the archive and scan it)"));
+      return;
+    }
+    auto source = MemorySource(std::move(s.kept));
+    artifacts_.ReadDatabase(*source, /*sidecar_base=*/"", record, output_);
   }
 
   void AnalyzeImage(const FileRecord& record, const std::vector<uint8_t>& bytes) {
@@ -193,24 +238,32 @@ class UnitProcessor::Run {
     if (hasher.bytes() != 0) hasher.Finish();  // a cancelled stream left bytes in it
     std::vector<uint8_t> pending;              // bytes read before the type is known
     bool sniffed = false;
-    bool keep_image = false;
+    uint64_t keep_limit = 0;  // 0: nothing kept
     std::optional<Spool> spool;
     auto decide = [&] {
       sniffed = true;
       s.type = SniffType(pending);
-      keep_image = s.type.family == TypeFamily::kImage;
+      if (s.type.family == TypeFamily::kImage) {
+        keep_limit = options_.image_max_bytes;
+      } else if (depth > 0 && IsSqlite(s.type) && options_.artifacts.enabled) {
+        keep_limit = options_.artifacts.max_archived_database_bytes;
+      }
       if (spool_archive && IsArchive(s.type)) spool.emplace(options_.spool_memory_bytes);
+      if (s.type.family == TypeFamily::kText && options_.artifacts.enabled) {
+        s.text.emplace(options_.artifacts);
+      }
     };
     auto keep = [&](std::span<const uint8_t> bytes) -> Status {
-      if (keep_image) {
-        if (s.image_bytes.size() + bytes.size() > options_.image_max_bytes) {
-          keep_image = false;
-          s.image_too_large = true;
-          s.image_bytes = {};
+      if (keep_limit != 0) {
+        if (s.kept.size() + bytes.size() > keep_limit) {
+          keep_limit = 0;
+          s.too_large_to_keep = true;
+          s.kept = {};
         } else {
-          s.image_bytes.insert(s.image_bytes.end(), bytes.begin(), bytes.end());
+          s.kept.insert(s.kept.end(), bytes.begin(), bytes.end());
         }
       }
+      if (s.text) s.text->Feed(bytes);
       return spool ? spool->Append(bytes) : Status::Ok();
     };
     while (true) {
@@ -347,6 +400,7 @@ class UnitProcessor::Run {
         if (s.error.code() == StatusCode::kCorrupt) return false;  // the archive stream is broken
         continue;
       }
+      if (options_.artifacts.enabled && IsSqlite(s.type)) ReadArchivedDatabase(record, s);
       if (IsArchive(s.type)) {
         bool inner_ok =
             s.archive ? ExpandArchive(*s.archive, record.forensic_path, depth + 1)
@@ -388,6 +442,7 @@ class UnitProcessor::Run {
   std::vector<uint8_t>& buffer_;
   ImageAnalyzer& images_;
   CryptoHasher& hasher_;  // one per worker: contexts are reused, not rebuilt per file
+  ArtifactReader artifacts_;
   UnitOutput output_;
   uint64_t archive_base_ = 0;
   uint64_t expanded_ = 0;

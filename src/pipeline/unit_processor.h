@@ -21,6 +21,7 @@
 
 #include "evidence/directory_cursor.h"
 #include "fingerprint/crypto_digest.h"
+#include "pipeline/artifact_reader.h"
 #include "pipeline/hash_set_matcher.h"
 #include "pipeline/image_analysis.h"
 #include "store/records.h"
@@ -44,6 +45,8 @@ struct ProcessorOptions {
   uint64_t image_max_bytes = uint64_t{128} << 20;
   size_t spool_memory_bytes = size_t{16} << 20;  // nested archives above spill to a temp file
   size_t flush_records = 512;                    // emit a fragment every this many files
+  // Chat databases and identifiers in text (see artifact_reader.h).
+  ArtifactOptions artifacts;
   // Known-material hash sets to match every content against; null: none.
   // Not owned; must outlive the processor.
   const HashSetMatcher* matcher = nullptr;
