@@ -510,6 +510,74 @@ std::vector<nlohmann::json> JsonLines(const std::string& text) {
   return rows;
 }
 
+// The demo's chat chain: invite link -> group -> members -> who posted the
+// known image first -> who forwarded it, each with its evidence rows.
+TEST_F(CliTest, DemoTracesTheWhatsAppChain) {
+  RunResult demo = Tantalio("demo --dir " + Quote(dir_.Sub("demo")));
+  ASSERT_EQ(demo.exit_code, 0) << demo.err;
+  for (const char* expected :
+       {"scan of phone2 complete", "Messenger databases: 3",
+        "https://chat.whatsapp.com/DemoInvite0Code1Abc2Xy  on phone1, phone2",
+        "opens group 120363000000000777@g.us Demo group (fictional)",
+        "members +447700900101, +447700900102, +447700900103",
+        "+447700900101  in \"Demo group (fictional)\"  first poster",
+        "+447700900102 (device owner, inferred)  in \"Second demo group\"  forwarder"}) {
+    EXPECT_NE(demo.out.find(expected), std::string::npos) << expected << "\n" << demo.out;
+  }
+
+  RunResult sent = Tantalio("who-sent --case demo-operation --format json");
+  ASSERT_EQ(sent.exit_code, 0) << sent.err;
+  std::vector<nlohmann::json> postings = JsonLines(sent.out);
+  ASSERT_EQ(postings.size(), 2u) << sent.out;
+  EXPECT_EQ(postings[0]["role"], "first poster (candidate producer)");
+  EXPECT_EQ(postings[0]["time"], "2017-03-12T10:01:00.000Z");
+  EXPECT_EQ(postings[0]["hash_set"], "demo-reference");
+  EXPECT_EQ(postings[0]["copies"], 2);
+  EXPECT_NE(postings[0]["evidence"].get<std::string>().find(
+                "phone2:phone2/data/data/com.whatsapp/databases/msgstore.db row 1"),
+            std::string::npos);
+  EXPECT_EQ(postings[1]["role"], "forwarder (candidate distributor)");
+  EXPECT_EQ(postings[1]["forwarded"], true);
+  const std::string sha256 = postings[0]["sha256"].get<std::string>();
+  RunResult traced = Tantalio("who-sent --case demo-operation --sha256 " + sha256);
+  EXPECT_EQ(traced.exit_code, 0) << traced.err;
+  EXPECT_EQ(Tantalio("who-sent --case demo-operation --hashset nope").exit_code, 2);
+  EXPECT_EQ(Tantalio("who-sent --case demo-operation --sha256 xyz").exit_code, 2);
+  RunResult by_category = Tantalio("who-sent --case demo-operation --category 2 --format csv");
+  EXPECT_EQ(by_category.out.find(sha256), std::string::npos);
+
+  RunResult ids = Tantalio("identifiers --case demo-operation --format json");
+  ASSERT_EQ(ids.exit_code, 0) << ids.err;
+  std::map<std::string, nlohmann::json> by_value;
+  for (const auto& row : JsonLines(ids.out)) by_value[row["value"].get<std::string>()] = row;
+  ASSERT_TRUE(by_value.contains("https://chat.whatsapp.com/DemoInvite0Code1Abc2Xy"));
+  EXPECT_EQ(by_value["https://chat.whatsapp.com/DemoInvite0Code1Abc2Xy"]["device_count"], 2);
+  EXPECT_TRUE(by_value.contains("carol@example.com"));  // in a message text
+  EXPECT_TRUE(by_value.contains("dave@example.com"));   // in a note on phone2
+  EXPECT_TRUE(by_value.contains("+447700900103"));      // a group member
+
+  RunResult links = Tantalio("links --case demo-operation --format csv");
+  ASSERT_EQ(links.exit_code, 0) << links.err;
+  EXPECT_NE(links.out.find("group,120363000000000777@g.us,Demo group (fictional),2,"
+                           "\"phone1,phone2\""),
+            std::string::npos)
+      << links.out;
+  EXPECT_NE(links.out.find("media," + sha256), std::string::npos) << links.out;
+
+  RunResult chats = Tantalio("chats --case demo-operation --device phone2 --format csv");
+  ASSERT_EQ(chats.exit_code, 0) << chats.err;
+  EXPECT_NE(chats.out.find("447700900102-1489000000@g.us"), std::string::npos) << chats.out;
+  EXPECT_NE(chats.out.find("+447700900102"), std::string::npos);  // its creator, from the JID
+  RunResult messages =
+      Tantalio("messages --case demo-operation --chat 120363000000000777@g.us --format json");
+  ASSERT_EQ(messages.exit_code, 0) << messages.err;
+  // Alice's own copy, Bob's copy of the image, Carol's hello, the thanks on
+  // both phones, and the pasted link that lives only in phone1's -wal.
+  EXPECT_EQ(JsonLines(messages.out).size(), 6u) << messages.out;
+  EXPECT_NE(messages.out.find("invite others: https://chat.whatsapp.com/"), std::string::npos);
+  EXPECT_EQ(Tantalio("messages --case demo-operation --chat nobody@g.us").exit_code, 2);
+}
+
 TEST_F(CliTest, DemoFindsKnownMaterialExactlyAndPerceptually) {
   RunResult demo = Tantalio("demo --dir " + Quote(dir_.Sub("demo")));
   ASSERT_EQ(demo.exit_code, 0) << demo.err;

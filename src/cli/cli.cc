@@ -59,6 +59,7 @@ int Main(int argc, const char* const* argv, std::ostream& out, std::ostream& err
   RegisterHashCommand(app, context, action);
   RegisterDemoCommand(app, context, action);
   RegisterHashSetCommands(app, context, action);
+  RegisterChatCommands(app, context, action);
 
   try {
     app.parse(argc, argv);

@@ -43,6 +43,7 @@ void RegisterReportCommands(CLI::App& app, Context& context, Action& action);
 void RegisterHashCommand(CLI::App& app, Context& context, Action& action);
 void RegisterDemoCommand(CLI::App& app, Context& context, Action& action);
 void RegisterHashSetCommands(CLI::App& app, Context& context, Action& action);
+void RegisterChatCommands(CLI::App& app, Context& context, Action& action);
 
 // Shared by commands that print scan results.
 void PrintScanSummary(std::ostream& out, const std::string& case_name, const std::string& device,
@@ -52,6 +53,10 @@ std::string Count(uint64_t n);
 // The known-material lines of a case: matches per set and category,
 // known-good files hidden from review, and new material.
 Status PrintKnownMaterial(std::ostream& out, Store& store, const CaseInfo& case_info);
+// The chat lines of a case: messenger databases, invite links with the group
+// they open and its members, and who posted known material first and who
+// passed it on.
+Status PrintChatBriefing(std::ostream& out, Store& store, const CaseInfo& case_info);
 
 }  // namespace tantalio::cli
 

@@ -130,6 +130,8 @@ Status PrintBriefing(Store& store, const CaseInfo& c, std::ostream& out) {
         << EscapeForDisplay(g.forensic_path) << "\n";
   }
 
+  TANTALIO_RETURN_IF_ERROR(PrintChatBriefing(out, store, c));
+
   out << "\nEncrypted items: " << s.encrypted << "    Errors: " << s.errors << "\n";
   size_t shown = 0;
   TANTALIO_RETURN_IF_ERROR(store.ForEachError(c.id, std::nullopt, [&](const StoredError& e) {
@@ -144,10 +146,10 @@ Status PrintBriefing(Store& store, const CaseInfo& c, std::ostream& out) {
 
 void RegisterDemoCommand(CLI::App& app, Context& context, Action& action) {
   auto dir = std::make_shared<std::string>("./tantalio-demo-evidence");
-  CLI::App* demo =
-      app.add_subcommand("demo",
-                         "Generate a small benign demo case (two devices with photos, documents,\n"
-                         "renamed files, nested archives) and scan it into the store.");
+  CLI::App* demo = app.add_subcommand(
+      "demo",
+      "Generate a small benign demo case (three devices with photos, documents,\n"
+      "renamed files, nested archives, WhatsApp databases) and scan it.");
   demo->add_option("--dir", *dir,
                    "Where to write the demo evidence (default ./tantalio-demo-evidence)");
   demo->callback([&context, &action, dir] {
@@ -191,7 +193,10 @@ void RegisterDemoCommand(CLI::App& app, Context& context, Action& action) {
       context.out << "\nStore: " << context.db << "\nNext: tantalio files --case " << kDemoCase
                   << "   tantalio errors --case " << kDemoCase << "   tantalio verify --case "
                   << kDemoCase << " --device phone1\n      tantalio matches --case " << kDemoCase
-                  << "   tantalio case export --case " << kDemoCase << " --format vics --out DIR\n";
+                  << "   tantalio case export --case " << kDemoCase << " --format vics --out DIR\n"
+                  << "      tantalio chats --case " << kDemoCase << "   tantalio who-sent --case "
+                  << kDemoCase << "   tantalio identifiers --case " << kDemoCase
+                  << "   tantalio links --case " << kDemoCase << "\n";
       return Status::Ok();
     };
   });

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "demo/demo_hash_sets.h"
+#include "demo/demo_whatsapp.h"
 #include "media/synthetic_image.h"
 
 namespace tantalio {
@@ -186,14 +187,111 @@ RgbImage Mirror(const RgbImage& in) {
   return out;
 }
 
+// The demo's chat story, with fictional people (Ofcom drama-range numbers):
+// Alice (phone1's owner) sends Carol an invite card to a group; Alice posts a
+// known image in the group; Bob (phone2's owner) receives it and forwards it
+// into a second group, then deletes the file. A later message of Alice's,
+// pasting the invite link, lives only in phone1's -wal; Bob keeps the link
+// in a note. The chain: link -> group -> members -> first poster -> forwarder.
+constexpr char kAlice[] = "447700900101@s.whatsapp.net";
+constexpr char kBob[] = "447700900102@s.whatsapp.net";
+constexpr char kCarol[] = "447700900103@s.whatsapp.net";
+constexpr char kDave[] = "447700900104@s.whatsapp.net";
+constexpr char kGroup[] = "120363000000000777@g.us";
+constexpr char kGroupName[] = "Demo group (fictional)";
+constexpr char kSecondGroup[] = "447700900102-1489000000@g.us";  // legacy form: creator and time
+constexpr char kInviteCode[] = "DemoInvite0Code1Abc2Xy";
+constexpr int64_t kMarch12 = 1489312800000;  // 2017-03-12T10:00:00Z
+
+Status WriteDemoChats(const fs::path& phone1, const fs::path& phone2,
+                      const std::vector<uint8_t>& known_image) {
+  const std::string invite_link = std::string("https://chat.whatsapp.com/") + kInviteCode;
+  const fs::path databases = fs::path("data") / "data" / "com.whatsapp" / "databases";
+  std::error_code ec;
+  fs::create_directories(phone1 / databases, ec);
+  fs::create_directories(phone2 / databases, ec);
+  using Message = demo::MsgstoreWriter::Message;
+
+  TANTALIO_ASSIGN_OR_RETURN(auto alice, demo::MsgstoreWriter::Create(
+                                            (phone1 / databases / "msgstore.db").string(), true));
+  TANTALIO_RETURN_IF_ERROR(alice->AddChat(kGroup, kGroupName, kMarch12 - 86400000).status());
+  TANTALIO_RETURN_IF_ERROR(alice->AddChat(kCarol).status());
+  for (const char* member : {kAlice, kBob, kCarol}) {
+    TANTALIO_RETURN_IF_ERROR(
+        alice->AddMember(kGroup, member, std::string_view(member) == kAlice ? 2 : 0));
+  }
+  TANTALIO_ASSIGN_OR_RETURN(
+      int64_t card, alice->AddMessage(Message{kCarol, "3EB0DEMO0001", "", kMarch12 - 3600000, 24,
+                                              "", std::nullopt}));
+  TANTALIO_RETURN_IF_ERROR(alice->AddInvite(card, kGroup, kAlice, kGroupName, kInviteCode));
+  TANTALIO_RETURN_IF_ERROR(
+      alice
+          ->AddMessage(Message{kGroup, "3EB0DEMO0002", kCarol, kMarch12, 0,
+                               "hello, write to carol@example.com", std::nullopt})
+          .status());
+  TANTALIO_ASSIGN_OR_RETURN(
+      int64_t posted, alice->AddMessage(Message{kGroup, "3EB0DEMO0003", "", kMarch12 + 60000, 1, "",
+                                                std::nullopt}));
+  TANTALIO_RETURN_IF_ERROR(alice->AddMedia(posted, kGroup,
+                                           "Media/WhatsApp Images/Sent/IMG-20170312-WA0005.jpg",
+                                           "image/jpeg", known_image));
+  TANTALIO_RETURN_IF_ERROR(alice
+                               ->AddMessage(Message{kGroup, "3EB0DEMO0006", kBob, kMarch12 + 120000,
+                                                    0, "received, thanks", std::nullopt})
+                               .status());
+  TANTALIO_RETURN_IF_ERROR(alice->CheckpointAndKeepWal());
+  TANTALIO_RETURN_IF_ERROR(
+      alice
+          ->AddMessage(Message{kGroup, "3EB0DEMO0004", "", kMarch12 + 7200000, 0,
+                               "invite others: " + invite_link, std::nullopt})
+          .status());
+  TANTALIO_RETURN_IF_ERROR(alice->Close());
+  TANTALIO_RETURN_IF_ERROR(
+      demo::WriteWaDb((phone1 / databases / "wa.db").string(),
+                      {{kBob, "Bob (example contact)"}, {kCarol, "Carol (example contact)"}}));
+
+  TANTALIO_ASSIGN_OR_RETURN(
+      auto bob, demo::MsgstoreWriter::Create((phone2 / databases / "msgstore.db").string()));
+  TANTALIO_RETURN_IF_ERROR(bob->AddChat(kGroup, kGroupName, kMarch12 - 86400000).status());
+  TANTALIO_RETURN_IF_ERROR(bob->AddChat(kSecondGroup, "Second demo group").status());
+  for (const char* member : {kAlice, kBob, kCarol}) {
+    TANTALIO_RETURN_IF_ERROR(
+        bob->AddMember(kGroup, member, std::string_view(member) == kAlice ? 2 : 0));
+  }
+  for (const char* member : {kBob, kDave, kCarol}) {
+    TANTALIO_RETURN_IF_ERROR(
+        bob->AddMember(kSecondGroup, member, std::string_view(member) == kBob ? 2 : 0));
+  }
+  TANTALIO_ASSIGN_OR_RETURN(
+      int64_t received, bob->AddMessage(Message{kGroup, "3EB0DEMO0003", kAlice, kMarch12 + 62000, 1,
+                                                "", std::nullopt}));
+  TANTALIO_RETURN_IF_ERROR(bob->AddMedia(received, kGroup,
+                                         "Media/WhatsApp Images/IMG-20170312-WA0001.jpg",
+                                         "image/jpeg", known_image));
+  TANTALIO_RETURN_IF_ERROR(bob->AddMessage(Message{kGroup, "3EB0DEMO0006", "", kMarch12 + 118000, 0,
+                                                   "received, thanks", std::nullopt})
+                               .status());
+  TANTALIO_ASSIGN_OR_RETURN(
+      int64_t forwarded,
+      bob->AddMessage(Message{kSecondGroup, "3EB0DEMO0005", "", kMarch12 + 30600000, 1, "", 1}));
+  TANTALIO_RETURN_IF_ERROR(bob->AddMedia(forwarded, kSecondGroup,
+                                         "Media/WhatsApp Images/Sent/IMG-20170312-WA0002.jpg",
+                                         "image/jpeg", known_image));
+  TANTALIO_RETURN_IF_ERROR(bob->Close());
+  return WriteFile(phone2 / "Documents" / "notes.txt",
+                   Text("group: " + invite_link + "\nask for the new link at dave@example.com\n"));
+}
+
 }  // namespace
 
 Result<DemoEvidence> GenerateDemoEvidence(const std::string& dir) {
   const fs::path root(dir);
   const fs::path phone = root / "phone1";
+  const fs::path phone2 = root / "phone2";
   const fs::path laptop = root / "laptop";
   std::error_code ec;
   fs::remove_all(phone, ec);
+  fs::remove_all(phone2, ec);
   fs::remove_all(laptop, ec);
 
   // Photos taken with the phone; some travel to the laptop and into archives.
@@ -282,8 +380,11 @@ Result<DemoEvidence> GenerateDemoEvidence(const std::string& dir) {
   TANTALIO_RETURN_IF_ERROR(WriteFile(edited / "wa0002_rotated.jpg", rotated));
   TANTALIO_RETURN_IF_ERROR(WriteFile(edited / "wa0002_mirrored.png", mirrored));
 
+  TANTALIO_RETURN_IF_ERROR(WriteDemoChats(phone, phone2, photos[0]));
+
   DemoEvidence evidence;
-  evidence.devices = {{"phone1", phone.string()}, {"laptop", laptop.string()}};
+  evidence.devices = {
+      {"phone1", phone.string()}, {"laptop", laptop.string()}, {"phone2", phone2.string()}};
   evidence.reference_set = (root / "reference-hashset.vics.json").string();
   evidence.known_good_set = (root / "known-good.hashdeep").string();
   TANTALIO_RETURN_IF_ERROR(demo::WriteReferenceSet(evidence.reference_set,

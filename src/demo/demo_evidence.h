@@ -1,7 +1,9 @@
-// A small, benign demo investigation: two seized "devices" as folders, with
+// A small, benign demo investigation: three seized "devices" as folders, with
 // procedurally generated photos (with EXIF camera serials and GPS), documents,
 // files renamed with the wrong extension, nested zip and tar archives, an
-// encrypted archive entry, and the same photos on both devices.
+// encrypted archive entry, the same photos on two devices, and WhatsApp
+// databases on the two phones (fictional people; a group, an invite link, a
+// known image posted by one phone's owner and forwarded by the other's).
 //
 // Nothing here depicts anything: the images are gradients and discs.
 #ifndef TANTALIO_DEMO_DEMO_EVIDENCE_H_
