@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <system_error>
 
+#include "artifacts/whatsapp_android.h"
+
 namespace tantalio::artifacts::sqlite {
 
 namespace fs = std::filesystem;
@@ -200,6 +202,16 @@ void TableReader::FlushSuppressedWarnings() {
   sink_.warnings->push_back("warnings: " + std::to_string(suppressed_) +
                             " more suppressed (ReadOptions::max_warnings)");
   suppressed_ = 0;
+}
+
+std::string TableReader::DecodeHash(const std::string& base64, const std::string& what) {
+  if (base64.empty()) return {};
+  auto hex = DecodeBase64Sha256(base64);
+  if (!hex) {
+    Warn(what + ": invalid base64 SHA-256 \"" + Snippet(base64) + "\"");
+    return {};
+  }
+  return *hex;
 }
 
 std::string TableReader::Text(const Stmt& stmt, int column, const std::string& what) {

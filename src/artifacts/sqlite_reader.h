@@ -154,6 +154,10 @@ class TableReader {
   // warnings were dropped. Call once, at the end.
   void FlushSuppressedWarnings();
 
+  // A base64 SHA-256 cell (WhatsApp's media hashes) as 64 lower-case hex;
+  // "" when empty, and "" plus a warning naming `what` when invalid.
+  std::string DecodeHash(const std::string& base64, const std::string& what);
+
   // Column text capped at max_text_bytes; a cut is reported as "what: text
   // cell capped at N bytes".
   std::string Text(const Stmt& stmt, int column, const std::string& what);

@@ -7,23 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "artifacts/artifacts_test_util.h"
 #include "base/temp_dir.h"
 
 namespace tantalio::artifacts {
 namespace {
 
 // Synthetic people only: UK drama numbers (+44 7700 900xxx) and example.com.
-void MakeDb(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr),
-            SQLITE_OK);
-  char* error = nullptr;
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-  std::string message = error != nullptr ? error : "";
-  sqlite3_free(error);
-  sqlite3_close_v2(db);
-  ASSERT_EQ(rc, SQLITE_OK) << message;
-}
+using test_util::MakeDb;
 
 struct Seen {
   std::string table;

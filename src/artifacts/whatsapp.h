@@ -106,6 +106,10 @@ struct Participant {
   std::string member_jid;    // phone JID where resolvable, else the stored JID ("" = own user)
   std::string lid_jid;       // original "@lid" JID when member_jid was resolved from it
   std::string phone_digits;  // user part of a phone JID (no '+', no device); "" for LIDs
+  // The number in E.164 ("+447700900123") when libphonenumber finds the
+  // digits a possible number; "" otherwise and for LIDs. Set by
+  // ReadWhatsAppDatabase (whatsapp_reader.h).
+  std::string phone_e164;
   bool resolved_from_lid = false;
   std::optional<bool> admin;    // legacy `admin` column, or current `rank` > 0 (best effort)
   std::optional<int64_t> rank;  // group_participant_user.rank where present

@@ -383,17 +383,6 @@ class Reader : public TableReader {
     }
   }
 
-  // Decodes a base64 hash cell; invalid text gives "" plus a warning.
-  std::string DecodeHash(const std::string& base64, const std::string& what) {
-    if (base64.empty()) return {};
-    auto hex = DecodeBase64Sha256(base64);
-    if (!hex) {
-      Warn(what + ": invalid base64 SHA-256 \"" + Snippet(base64) + "\"");
-      return {};
-    }
-    return *hex;
-  }
-
   void ReadCurrentMedia() {
     if (!RequireTable("message_media", {"message_row_id"},
                       "message_media: table absent; media metadata and hashes not read",

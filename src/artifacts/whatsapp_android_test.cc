@@ -10,80 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "artifacts/artifacts_test_util.h"
 #include "base/temp_dir.h"
 
 namespace tantalio::artifacts {
 namespace {
 
-// Synthetic people only: UK drama numbers (+44 7700 900xxx), North American
-// fictional numbers (+1 202 555 01xx) and example.com names.
-constexpr char kEmptySha256Base64[] = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
-constexpr char kEmptySha256Hex[] =
-    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-constexpr char kEncBase64[] = "zO8CZedJ/Af6hfahMGFoGULu7/6cO1D2T031rRojJ5g=";
-constexpr char kEncHex[] = "ccef0265e749fc07fa85f6a13061681942eeeffe9c3b50f64f4df5ad1a232798";
-
-// A writable connection for building fixtures.
-class FixtureDb {
- public:
-  explicit FixtureDb(const std::string& path) {
-    int rc =
-        sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-    EXPECT_EQ(rc, SQLITE_OK) << path;
-    Exec("PRAGMA synchronous = OFF");  // fixtures only: keeps the suite fast
-  }
-  ~FixtureDb() { sqlite3_close_v2(db_); }
-  FixtureDb(const FixtureDb&) = delete;
-  FixtureDb& operator=(const FixtureDb&) = delete;
-  // Returns "" on success, else the SQLite error.
-  std::string Exec(const std::string& sql) {
-    char* error = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) == SQLITE_OK) return "";
-    std::string message = error != nullptr ? error : "error";
-    sqlite3_free(error);
-    return message;
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
-
-void MakeDb(const std::string& path, const std::string& sql) {
-  FixtureDb db(path);
-  ASSERT_EQ(db.Exec(sql), "");
-}
-
-bool HasWarning(const WhatsAppExtract& extract, const std::string& needle) {
-  return std::any_of(extract.warnings.begin(), extract.warnings.end(),
-                     [&](const std::string& w) { return w.find(needle) != std::string::npos; });
-}
-
-std::string AllWarnings(const WhatsAppExtract& extract) {
-  std::string out;
-  for (const std::string& w : extract.warnings) out += w + "\n";
-  return out;
-}
-
-const Message* FindMessage(const WhatsAppExtract& extract, int64_t row_id) {
-  for (const Message& m : extract.messages) {
-    if (m.row_id == row_id) return &m;
-  }
-  return nullptr;
-}
-
-const Chat* FindChat(const WhatsAppExtract& extract, const std::string& jid) {
-  for (const Chat& c : extract.chats) {
-    if (c.jid == jid) return &c;
-  }
-  return nullptr;
-}
-
-const Media* FindMedia(const WhatsAppExtract& extract, int64_t message_row_id) {
-  for (const Media& m : extract.media) {
-    if (m.message_row_id == message_row_id) return &m;
-  }
-  return nullptr;
-}
+using namespace test_util;  // NOLINT(google-build-using-namespace): test fixtures
 
 // ---------------------------------------------------------------------------
 // Fixture SQL, one per era.
@@ -115,7 +48,8 @@ INSERT INTO messages (_id, key_remote_jid, key_from_me, key_id, timestamp, media
   remote_resource, forwarded) VALUES
   (3, '447700900001-1600000000@g.us', 0, 'L3', 1600000300000, '1', 'image/jpeg', 1234,
    'IMG-20200913-WA0001.jpg', 'look', ')sql") +
-         kEmptySha256Base64 + "', '" + kEncBase64 + R"sql(', '12025550123@s.whatsapp.net', 1);
+         kEmptySha256Base64 + "', '" + kOtherSha256Base64 +
+         R"sql(', '12025550123@s.whatsapp.net', 1);
 INSERT INTO messages (_id, key_remote_jid, key_from_me, key_id, timestamp, media_wa_type,
   media_mime_type, media_hash, remote_resource) VALUES
   (4, '447700900001-1600000000@g.us', 0, 'L4', 1600000400000, '1', 'image/jpeg',
@@ -173,7 +107,7 @@ CREATE TABLE message_group_invite (message_row_id INTEGER PRIMARY KEY, group_jid
   invite_time INTEGER, expired INTEGER);
 INSERT INTO message_media VALUES (3, 2, 'Media/WhatsApp Images/IMG-20231114-WA0001.jpg', 1234,
   'image/jpeg', NULL, ')sql") +
-         kEmptySha256Base64 + "', '" + kEncBase64 + R"sql(', NULL, 'a caption');
+         kEmptySha256Base64 + "', '" + kOtherSha256Base64 + R"sql(', NULL, 'a caption');
 INSERT INTO message_media VALUES (6, 2, 'Media/WhatsApp Images/IMG-20231114-WA0002.jpg', 99,
   'image/jpeg', NULL, 'AAAA', NULL, NULL, NULL);
 INSERT INTO message_quoted VALUES (2, 1, 1, 0, NULL, 'K1', 1700000001000, 0, 'Hi there');
@@ -205,7 +139,7 @@ INSERT INTO message VALUES (9, 2, 0, 'K9', 7, 0, 0, 1700000009000, 0, 'unmapped 
 
 TEST(WhatsAppHelpersTest, DecodesBase64Sha256) {
   EXPECT_EQ(DecodeBase64Sha256(kEmptySha256Base64).value_or(""), kEmptySha256Hex);
-  EXPECT_EQ(DecodeBase64Sha256(kEncBase64).value_or(""), kEncHex);
+  EXPECT_EQ(DecodeBase64Sha256(kOtherSha256Base64).value_or(""), kOtherSha256Hex);
   // URL-safe alphabet and missing padding are accepted.
   EXPECT_EQ(DecodeBase64Sha256("47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU").value_or(""),
             kEmptySha256Hex);
@@ -300,7 +234,7 @@ TEST(WhatsAppAndroidTest, ReadsLegacyEra) {
   const Media* media = FindMedia(*extract, 3);
   ASSERT_NE(media, nullptr);
   EXPECT_EQ(media->media_sha256_hex, kEmptySha256Hex);
-  EXPECT_EQ(media->enc_sha256_hex, kEncHex);
+  EXPECT_EQ(media->enc_sha256_hex, kOtherSha256Hex);
   EXPECT_EQ(media->mime_type, "image/jpeg");
   EXPECT_EQ(media->size, 1234);
   EXPECT_EQ(media->media_name, "IMG-20200913-WA0001.jpg");
@@ -380,7 +314,7 @@ TEST(WhatsAppAndroidTest, ReadsCurrentEra) {
   ASSERT_NE(media, nullptr);
   EXPECT_EQ(media->media_sha256_hex, kEmptySha256Hex);
   EXPECT_EQ(media->media_sha256_base64, kEmptySha256Base64);
-  EXPECT_EQ(media->enc_sha256_hex, kEncHex);
+  EXPECT_EQ(media->enc_sha256_hex, kOtherSha256Hex);
   EXPECT_EQ(media->file_path, "Media/WhatsApp Images/IMG-20231114-WA0001.jpg");
   EXPECT_EQ(media->size, 1234);
   EXPECT_EQ(media->caption, "a caption");

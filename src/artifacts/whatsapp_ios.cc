@@ -103,17 +103,6 @@ class IosReader : public TableReader {
     return CoreDataSecondsToUnixMs(stmt.Double(column));
   }
 
-  // Decodes a base64 hash cell; invalid text gives "" plus a warning.
-  std::string DecodeHash(const std::string& base64, const std::string& what) {
-    if (base64.empty()) return {};
-    auto hex = DecodeBase64Sha256(base64);
-    if (!hex) {
-      Warn(what + ": invalid base64 SHA-256 \"" + Snippet(base64) + "\"");
-      return {};
-    }
-    return *hex;
-  }
-
   // --- ChatStorage.sqlite ---
   void ReadChatStorage() {
     ReadGroupInfo();

@@ -10,80 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "artifacts/artifacts_test_util.h"
 #include "base/temp_dir.h"
 
 namespace tantalio::artifacts {
 namespace {
 
-// Synthetic people only: UK drama numbers (+44 7700 900xxx), North American
-// fictional numbers (+1 202 555 01xx) and example.com names.
-constexpr char kEmptySha256Base64[] = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
-constexpr char kEmptySha256Hex[] =
-    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-constexpr char kOtherBase64[] = "zO8CZedJ/Af6hfahMGFoGULu7/6cO1D2T031rRojJ5g=";
-constexpr char kOtherHex[] = "ccef0265e749fc07fa85f6a13061681942eeeffe9c3b50f64f4df5ad1a232798";
-
-// A writable connection for building fixtures.
-class FixtureDb {
- public:
-  explicit FixtureDb(const std::string& path) {
-    int rc =
-        sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-    EXPECT_EQ(rc, SQLITE_OK) << path;
-    Exec("PRAGMA synchronous = OFF");  // fixtures only: keeps the suite fast
-  }
-  ~FixtureDb() { sqlite3_close_v2(db_); }
-  FixtureDb(const FixtureDb&) = delete;
-  FixtureDb& operator=(const FixtureDb&) = delete;
-  // Returns "" on success, else the SQLite error.
-  std::string Exec(const std::string& sql) {
-    char* error = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) == SQLITE_OK) return "";
-    std::string message = error != nullptr ? error : "error";
-    sqlite3_free(error);
-    return message;
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
-
-void MakeDb(const std::string& path, const std::string& sql) {
-  FixtureDb db(path);
-  ASSERT_EQ(db.Exec(sql), "");
-}
-
-bool HasWarning(const WhatsAppExtract& extract, const std::string& needle) {
-  return std::any_of(extract.warnings.begin(), extract.warnings.end(),
-                     [&](const std::string& w) { return w.find(needle) != std::string::npos; });
-}
-
-std::string AllWarnings(const WhatsAppExtract& extract) {
-  std::string out;
-  for (const std::string& w : extract.warnings) out += w + "\n";
-  return out;
-}
-
-const Message* FindMessage(const WhatsAppExtract& extract, int64_t row_id) {
-  for (const Message& m : extract.messages) {
-    if (m.row_id == row_id) return &m;
-  }
-  return nullptr;
-}
-
-const Chat* FindChat(const WhatsAppExtract& extract, const std::string& jid) {
-  for (const Chat& c : extract.chats) {
-    if (c.jid == jid) return &c;
-  }
-  return nullptr;
-}
-
-const Media* FindMedia(const WhatsAppExtract& extract, int64_t message_row_id) {
-  for (const Media& m : extract.media) {
-    if (m.message_row_id == message_row_id) return &m;
-  }
-  return nullptr;
-}
+using namespace test_util;  // NOLINT(google-build-using-namespace): test fixtures
 
 // Core Data seconds for a Unix time in seconds.
 std::string CoreData(int64_t unix_seconds) {
@@ -169,7 +102,7 @@ INSERT INTO ZWAMEDIAITEM (Z_PK, ZFILESIZE, ZMESSAGE, ZMEDIALOCALPATH, ZTITLE, ZV
    'TEL:+447700900199' || char(10) || 'END:VCARD'),
   (3, 99, 6, 'Media/120363000000000101@g.us/1/b/voice.opus', NULL, 'not*base64!', 'audio/ogg'),
   (4, 5678, NULL, 'Media/120363000000000101@g.us/1/c/clip.mp4', NULL, ')sql" +
-         kOtherBase64 + R"sql(', 'video/mp4');
+         kOtherSha256Base64 + R"sql(', 'video/mp4');
 INSERT INTO ZWAPROFILEPUSHNAME (Z_PK, ZJID, ZPUSHNAME) VALUES
   (1, '447700900101@s.whatsapp.net', 'Alex'),
   (2, '12025550142@s.whatsapp.net', 'Jordan');
@@ -349,7 +282,7 @@ TEST(WhatsAppIosTest, ReadsChatStorage) {
   // Linked only through ZWAMESSAGE.ZMEDIAITEM (ZMESSAGE is NULL).
   const Media* clip = FindMedia(x, 4);
   ASSERT_NE(clip, nullptr);
-  EXPECT_EQ(clip->media_sha256_hex, kOtherHex);
+  EXPECT_EQ(clip->media_sha256_hex, kOtherSha256Hex);
   EXPECT_EQ(clip->type, 3);
   EXPECT_EQ(clip->size, 5678);
 
@@ -460,7 +393,7 @@ TEST(WhatsAppIosTest, CopyWithSidecarsSeesRowsOnlyInTheWal) {
                         ", '120363000000000101@g.us', 'WAL1', 'only in the wal');"
                         "INSERT INTO ZWAMEDIAITEM (Z_PK, ZMESSAGE, ZVCARDNAME, ZVCARDSTRING)"
                         " VALUES (60, 60, '" +
-                        kOtherBase64 + "', 'image/jpeg');"),
+                        kOtherSha256Base64 + "', 'image/jpeg');"),
             "");
   ASSERT_TRUE(std::filesystem::exists(path + "-wal"));
   ASSERT_GT(std::filesystem::file_size(path + "-wal"), 0u);
@@ -476,7 +409,7 @@ TEST(WhatsAppIosTest, CopyWithSidecarsSeesRowsOnlyInTheWal) {
   EXPECT_EQ(wal_row->timestamp_ms, 1700000900000);
   const Media* wal_media = FindMedia(*extract, 60);
   ASSERT_NE(wal_media, nullptr);
-  EXPECT_EQ(wal_media->media_sha256_hex, kOtherHex);
+  EXPECT_EQ(wal_media->media_sha256_hex, kOtherSha256Hex);
   EXPECT_EQ(extract->table_rows.at("zwamessage"), 10);
   // The evidence's WAL is untouched by the read.
   EXPECT_GT(std::filesystem::file_size(path + "-wal"), 0u);

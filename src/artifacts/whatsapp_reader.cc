@@ -2,9 +2,23 @@
 
 #include <utility>
 
+#include "artifacts/identifiers.h"
 #include "artifacts/sqlite_reader.h"
 
 namespace tantalio::artifacts {
+namespace {
+
+// Fills Participant::phone_e164: a phone JID's user part is E.164 digits by
+// WhatsApp's rules; libphonenumber checks they form a possible number.
+WhatsAppExtract WithE164(WhatsAppExtract extract) {
+  for (Participant& p : extract.participants) {
+    if (p.phone_digits.empty()) continue;
+    if (auto phone = NormalisePhoneNumber("+" + p.phone_digits, "ZZ")) p.phone_e164 = phone->e164;
+  }
+  return extract;
+}
+
+}  // namespace
 
 WhatsAppDatabaseKind DetectWhatsAppFromTables(const std::vector<std::string>& tables) {
   WhatsAppDatabaseKind ios = DetectIosWhatsAppFromTables(tables);
@@ -34,11 +48,15 @@ Result<WhatsAppExtract> ReadWhatsAppDatabase(const std::string& db_path,
   }
   switch (DetectWhatsAppFromTables(unknown.tables_found)) {
     case WhatsAppDatabaseKind::kAndroidMsgstore:
-    case WhatsAppDatabaseKind::kAndroidWaDb:
-      return ReadAndroidWhatsApp(db_path, options);
+    case WhatsAppDatabaseKind::kAndroidWaDb: {
+      TANTALIO_ASSIGN_OR_RETURN(WhatsAppExtract extract, ReadAndroidWhatsApp(db_path, options));
+      return WithE164(std::move(extract));
+    }
     case WhatsAppDatabaseKind::kIosChatStorage:
-    case WhatsAppDatabaseKind::kIosContacts:
-      return ReadIosWhatsApp(db_path, options);
+    case WhatsAppDatabaseKind::kIosContacts: {
+      TANTALIO_ASSIGN_OR_RETURN(WhatsAppExtract extract, ReadIosWhatsApp(db_path, options));
+      return WithE164(std::move(extract));
+    }
     case WhatsAppDatabaseKind::kUnknown:
       break;
   }

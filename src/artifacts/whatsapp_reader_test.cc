@@ -3,26 +3,18 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
+#include "artifacts/artifacts_test_util.h"
 #include "base/temp_dir.h"
 
 namespace tantalio::artifacts {
 namespace {
 
 // Synthetic people only: UK drama numbers (+44 7700 900xxx).
-void MakeDb(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr),
-            SQLITE_OK);
-  char* error = nullptr;
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-  std::string message = error != nullptr ? error : "";
-  sqlite3_free(error);
-  sqlite3_close_v2(db);
-  ASSERT_EQ(rc, SQLITE_OK) << message;
-}
+using test_util::MakeDb;
 
 constexpr char kAndroidMsgstore[] = R"sql(
 CREATE TABLE jid (_id INTEGER PRIMARY KEY, user TEXT, server TEXT, raw_string TEXT);
@@ -109,6 +101,27 @@ TEST(WhatsAppReaderTest, DetectsAndReadsEveryKind) {
   ASSERT_TRUE(contacts.ok());
   ASSERT_EQ(contacts->contacts.size(), 1u);
   EXPECT_EQ(contacts->contacts[0].display_name, "Sam (example.com)");
+}
+
+TEST(WhatsAppReaderTest, MembersGetE164ThroughLibphonenumber) {
+  TempDir dir;
+  MakeDb(dir.Sub("msgstore.db"), std::string(kAndroidMsgstore) + R"sql(
+CREATE TABLE group_participant_user (_id INTEGER PRIMARY KEY, group_jid_row_id INTEGER,
+  user_jid_row_id INTEGER, rank INTEGER);
+INSERT INTO jid VALUES (2, '120363000000000009', 'g.us', '120363000000000009@g.us');
+INSERT INTO jid VALUES (3, '1', 's.whatsapp.net', '1@s.whatsapp.net');
+INSERT INTO jid VALUES (4, '123456789012345', 'lid', '123456789012345@lid');
+INSERT INTO chat VALUES (2, 2, 'Group', NULL);
+INSERT INTO group_participant_user VALUES (1, 2, 1, 0), (2, 2, 3, 0), (3, 2, 4, 0);
+)sql");
+  auto extract = ReadWhatsAppDatabase(dir.Sub("msgstore.db"));
+  ASSERT_TRUE(extract.ok()) << extract.status().ToString();
+  std::map<std::string, std::string> e164;
+  for (const Participant& p : extract->participants) e164[p.member_jid] = p.phone_e164;
+  ASSERT_EQ(e164.size(), 3u);
+  EXPECT_EQ(e164["447700900201@s.whatsapp.net"], "+447700900201");
+  EXPECT_EQ(e164["1@s.whatsapp.net"], "");  // not a possible number
+  EXPECT_EQ(e164["123456789012345@lid"], "");
 }
 
 TEST(WhatsAppReaderTest, UnknownDatabaseGivesTablesAndAWarning) {
