@@ -521,7 +521,8 @@ TEST_F(CliTest, DemoTracesTheWhatsAppChain) {
         "opens group 120363000000000777@g.us Demo group (fictional)",
         "members +447700900101, +447700900102, +447700900103",
         "+447700900101  in \"Demo group (fictional)\"  first poster",
-        "+447700900102 (device owner, inferred)  in \"Second demo group\"  forwarder"}) {
+        "+447700900102 (device owner, inferred) 'Bob (example contact) (in phone1's contacts)'  "
+        "in \"Second demo group\"  forwarder"}) {
     EXPECT_NE(demo.out.find(expected), std::string::npos) << expected << "\n" << demo.out;
   }
 

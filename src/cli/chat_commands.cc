@@ -57,6 +57,36 @@ std::shared_ptr<ChatArgs> AddCaseOptions(CLI::App* cmd) {
   return args;
 }
 
+// What every command here opens first.
+struct OpenedCase {
+  OutputFormat format = OutputFormat::kTable;
+  std::unique_ptr<Store> store;
+  CaseInfo info;
+};
+
+Result<OpenedCase> OpenCase(const Context& context, const ChatArgs& args) {
+  OpenedCase opened;
+  TANTALIO_ASSIGN_OR_RETURN(opened.format, ParseOutputFormat(args.format));
+  TANTALIO_ASSIGN_OR_RETURN(opened.store, context.OpenStore());
+  TANTALIO_ASSIGN_OR_RETURN(opened.info, opened.store->FindCase(args.case_name));
+  return opened;
+}
+
+// "phone1: data/msgstore.db android_msgstore (current), parsed: 2 chats, ...".
+std::string DescribeDatabase(const ChatDatabaseRow& db) {
+  std::string out = db.device + "  " + EscapeForDisplay(db.forensic_path) + "  " + db.kind +
+                    (db.era.empty() ? "" : " (" + db.era + ")") + ", " + db.state;
+  if (db.state == kChatDbParsed) {
+    out += ": " + Count(db.chats) + " chats, " + Count(db.messages) + " messages, " +
+           Count(db.media) + " media, " + Count(db.contacts) + " contacts; owner " +
+           (db.owner_jid.empty() ? "unknown"
+                                 : Person(db.owner_jid) + (db.owner_inferred ? " (inferred)" : ""));
+  }
+  if (db.warnings > 0) out += "; " + std::to_string(db.warnings) + " reader warnings";
+  if (!db.note.empty()) out += "; " + db.note;
+  return out;
+}
+
 // Known-material postings grouped by media hash, each traced in time order.
 Result<std::map<std::string, std::vector<ChatMediaRow>>> MediaByHash(Store& store, int64_t case_id,
                                                                      const MediaFilter& filter) {
@@ -79,19 +109,7 @@ std::string Joined(const std::vector<std::string>& parts, const char* separator 
 Status PrintChatBriefing(std::ostream& out, Store& store, const CaseInfo& c) {
   TANTALIO_ASSIGN_OR_RETURN(auto databases, store.ListChatDatabases(c.id, std::nullopt));
   out << "\nMessenger databases: " << databases.size() << "\n";
-  for (const ChatDatabaseRow& db : databases) {
-    out << "  " << db.device << "  " << EscapeForDisplay(db.forensic_path) << "  " << db.kind
-        << (db.era.empty() ? "" : " (" + db.era + ")") << ", " << db.state;
-    if (db.state == kChatDbParsed) {
-      out << ": " << Count(db.chats) << " chats, " << Count(db.messages) << " messages, "
-          << Count(db.media) << " media, " << Count(db.contacts) << " contacts; owner "
-          << (db.owner_jid.empty()
-                  ? "unknown"
-                  : Person(db.owner_jid) + (db.owner_inferred ? " (inferred)" : ""));
-    }
-    if (!db.note.empty()) out << "; " << db.note;
-    out << "\n";
-  }
+  for (const ChatDatabaseRow& db : databases) out << "  " << DescribeDatabase(db) << "\n";
   if (databases.empty()) return Status::Ok();
 
   // The chain an investigator follows: invite link -> group -> members.
@@ -141,7 +159,8 @@ Status PrintChatBriefing(std::ostream& out, Store& store, const CaseInfo& c) {
       std::vector<std::string> copies;
       for (const ChatEvidence& e : p.copies) copies.push_back(Evidence(e));
       out << "    " << (p.timestamp_ms ? IsoUtcFromMillis(*p.timestamp_ms) : "time unknown") << "  "
-          << Sender(p.sender, p.sender_inferred, p.sender.empty()) << "  in "
+          << Sender(p.sender, p.sender_inferred, p.sender.empty())
+          << (p.sender_claimed_name.empty() ? "" : " '" + p.sender_claimed_name + "'") << "  in "
           << (p.chat_subject.empty() ? p.chat_jid : "\"" + p.chat_subject + "\"") << "  "
           << PostingRoleName(p.role) << "\n      evidence: " << Joined(copies, "; ") << "\n";
     }
@@ -156,26 +175,15 @@ void RegisterChatCommands(CLI::App& app, Context& context, Action& action) {
   chats->add_option("--device", chat_args->device, "Only this device");
   chats->callback([&context, &action, chat_args] {
     action = [&context, chat_args]() -> Status {
-      TANTALIO_ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(chat_args->format));
-      TANTALIO_ASSIGN_OR_RETURN(auto store, context.OpenStore());
-      TANTALIO_ASSIGN_OR_RETURN(CaseInfo case_info, store->FindCase(chat_args->case_name));
+      TANTALIO_ASSIGN_OR_RETURN(OpenedCase opened, OpenCase(context, *chat_args));
+      auto& [format, store, case_info] = opened;
       std::optional<int64_t> device_id;
       if (!chat_args->device.empty()) {
         TANTALIO_ASSIGN_OR_RETURN(DeviceInfo d, store->FindDevice(case_info.id, chat_args->device));
         device_id = d.id;
       }
       TANTALIO_ASSIGN_OR_RETURN(auto databases, store->ListChatDatabases(case_info.id, device_id));
-      for (const ChatDatabaseRow& db : databases) {
-        context.err << db.device << ": " << db.forensic_path << " [" << db.kind << ", " << db.state
-                    << (db.era.empty() ? "" : ", " + db.era) << "] " << Count(db.chats)
-                    << " chats, " << Count(db.messages) << " messages, " << Count(db.media)
-                    << " media, " << Count(db.contacts) << " contacts; owner "
-                    << (db.owner_jid.empty()
-                            ? "unknown"
-                            : Person(db.owner_jid) + (db.owner_inferred ? " (inferred)" : ""))
-                    << (db.warnings > 0 ? "; " + std::to_string(db.warnings) + " warnings" : "")
-                    << (db.note.empty() ? "" : "; " + db.note) << "\n";
-      }
+      for (const ChatDatabaseRow& db : databases) context.err << DescribeDatabase(db) << "\n";
       if (databases.empty()) context.err << "no messenger databases found in this case\n";
       TableWriter table(context.out, format,
                         {"device", "database", "row", "kind", "jid", "subject", "members",
@@ -202,13 +210,12 @@ void RegisterChatCommands(CLI::App& app, Context& context, Action& action) {
   messages->add_option("--chat", message_args->chat, "Chat JID, e.g. 120363...@g.us")->required();
   messages->callback([&context, &action, message_args] {
     action = [&context, message_args]() -> Status {
-      TANTALIO_ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(message_args->format));
-      TANTALIO_ASSIGN_OR_RETURN(auto store, context.OpenStore());
-      TANTALIO_ASSIGN_OR_RETURN(CaseInfo case_info, store->FindCase(message_args->case_name));
-      TableWriter table(
-          context.out, format,
-          {"time", "device", "database", "row", "sender", "direction", "type", "forwarded",
-           "forward_score", "text", "media_sha256", "known_material", "key_id"});
+      TANTALIO_ASSIGN_OR_RETURN(OpenedCase opened, OpenCase(context, *message_args));
+      auto& [format, store, case_info] = opened;
+      TableWriter table(context.out, format,
+                        {"time", "device", "database", "row", "sender", "sender_name_claimed",
+                         "direction", "type", "forwarded", "forward_score", "text", "media_sha256",
+                         "known_material", "key_id"});
       TANTALIO_RETURN_IF_ERROR(
           store->ForEachChatMessage(case_info.id, message_args->chat, [&](const ChatMessageRow& r) {
             const artifacts::Message& m = r.message;
@@ -219,6 +226,7 @@ void RegisterChatCommands(CLI::App& app, Context& context, Action& action) {
             table.Row({Time(m.timestamp_ms), Cell::Text(r.evidence.device),
                        Cell::Text(r.evidence.database), Cell::Number(r.evidence.row_id),
                        TextOrNull(Sender(r.sender, r.sender_inferred, m.from_me)),
+                       TextOrNull(r.sender_claimed_name),
                        Cell::Text(m.from_me ? "sent" : "received"), Cell::Number(m.type),
                        Cell::Bool(m.forwarded), OptionalNumber(m.forward_score), TextOrNull(m.text),
                        TextOrNull(r.media_sha256), TextOrNull(known), TextOrNull(m.key_id)});
@@ -242,9 +250,8 @@ void RegisterChatCommands(CLI::App& app, Context& context, Action& action) {
       ->check(CLI::IsMember({"phone", "email", "url", "onion", "invite", "wa.me", "t.me"}));
   identifiers->callback([&context, &action, id_args] {
     action = [&context, id_args]() -> Status {
-      TANTALIO_ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(id_args->format));
-      TANTALIO_ASSIGN_OR_RETURN(auto store, context.OpenStore());
-      TANTALIO_ASSIGN_OR_RETURN(CaseInfo case_info, store->FindCase(id_args->case_name));
+      TANTALIO_ASSIGN_OR_RETURN(OpenedCase opened, OpenCase(context, *id_args));
+      auto& [format, store, case_info] = opened;
       TableWriter table(
           context.out, format,
           {"kind", "value", "devices", "device_count", "occurrences", "first_seen", "opens_group"});
@@ -271,7 +278,6 @@ void RegisterChatCommands(CLI::App& app, Context& context, Action& action) {
   who_sent->add_option("--sha256", sent_args->sha256, "Trace this media hash (64 hex)");
   who_sent->callback([&context, &action, sent_args] {
     action = [&context, sent_args]() -> Status {
-      TANTALIO_ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(sent_args->format));
       MediaFilter filter;
       filter.hash_set = sent_args->hash_set;
       if (sent_args->category >= 0) filter.category = sent_args->category;
@@ -284,16 +290,16 @@ void RegisterChatCommands(CLI::App& app, Context& context, Action& action) {
                                       "'");
         }
       }
-      TANTALIO_ASSIGN_OR_RETURN(auto store, context.OpenStore());
-      TANTALIO_ASSIGN_OR_RETURN(CaseInfo case_info, store->FindCase(sent_args->case_name));
+      TANTALIO_ASSIGN_OR_RETURN(OpenedCase opened, OpenCase(context, *sent_args));
+      auto& [format, store, case_info] = opened;
       if (!filter.hash_set.empty()) {
         TANTALIO_RETURN_IF_ERROR(store->FindHashSet(filter.hash_set).status());
       }
       TANTALIO_ASSIGN_OR_RETURN(auto by_hash, MediaByHash(*store, case_info.id, filter));
-      TableWriter table(
-          context.out, format,
-          {"sha256", "role", "time", "sender", "chat", "chat_subject", "forwarded", "forward_score",
-           "hash_set", "category", "files_in_case", "copies", "evidence"});
+      TableWriter table(context.out, format,
+                        {"sha256", "role", "time", "sender", "sender_name_claimed", "chat",
+                         "chat_subject", "forwarded", "forward_score", "hash_set", "category",
+                         "files_in_case", "copies", "evidence"});
       uint64_t postings = 0, rows = 0;
       for (const auto& [sha256, media_rows] : by_hash) {
         rows += media_rows.size();
@@ -304,7 +310,8 @@ void RegisterChatCommands(CLI::App& app, Context& context, Action& action) {
           for (const ChatEvidence& e : p.copies) copies.push_back(Evidence(e));
           table.Row({Cell::Text(sha256), Cell::Text(PostingRoleName(p.role)), Time(p.timestamp_ms),
                      TextOrNull(Sender(p.sender, p.sender_inferred, p.sender.empty())),
-                     Cell::Text(p.chat_jid), TextOrNull(p.chat_subject), Cell::Bool(p.forwarded),
+                     TextOrNull(p.sender_claimed_name), Cell::Text(p.chat_jid),
+                     TextOrNull(p.chat_subject), Cell::Bool(p.forwarded),
                      OptionalNumber(p.forward_score), TextOrNull(first.hash_set),
                      first.category ? Cell::Number(*first.category) : Cell::Null(),
                      Cell::Number(static_cast<int64_t>(first.files_in_case)),
@@ -327,9 +334,8 @@ void RegisterChatCommands(CLI::App& app, Context& context, Action& action) {
   auto link_args = AddCaseOptions(links);
   links->callback([&context, &action, link_args] {
     action = [&context, link_args]() -> Status {
-      TANTALIO_ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(link_args->format));
-      TANTALIO_ASSIGN_OR_RETURN(auto store, context.OpenStore());
-      TANTALIO_ASSIGN_OR_RETURN(CaseInfo case_info, store->FindCase(link_args->case_name));
+      TANTALIO_ASSIGN_OR_RETURN(OpenedCase opened, OpenCase(context, *link_args));
+      auto& [format, store, case_info] = opened;
       TANTALIO_ASSIGN_OR_RETURN(auto found, store->CrossDeviceLinks(case_info.id));
       TableWriter table(context.out, format, {"link", "value", "detail", "count", "seen_on"});
       std::map<std::string, uint64_t> per_kind;

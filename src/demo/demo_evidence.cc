@@ -246,6 +246,14 @@ Status WriteDemoChats(const fs::path& phone1, const fs::path& phone2,
                                "invite others: " + invite_link, std::nullopt})
           .status());
   TANTALIO_RETURN_IF_ERROR(alice->Close());
+  // Alice's app preferences state her own number.
+  TANTALIO_RETURN_IF_ERROR(
+      WriteFile(phone1 / "data" / "data" / "com.whatsapp" / "shared_prefs" /
+                    "com.whatsapp_preferences_light.xml",
+                Text("<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n<map>\n"
+                     "    <string name=\"push_name\">Alice (fictional)</string>\n"
+                     "    <string name=\"cc\">44</string>\n"
+                     "    <string name=\"ph\">7700900101</string>\n</map>\n")));
   TANTALIO_RETURN_IF_ERROR(
       demo::WriteWaDb((phone1 / databases / "wa.db").string(),
                       {{kBob, "Bob (example contact)"}, {kCarol, "Carol (example contact)"}}));

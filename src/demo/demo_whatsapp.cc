@@ -22,6 +22,10 @@ CREATE TABLE message_media (message_row_id INTEGER PRIMARY KEY, chat_row_id INTE
   enc_file_hash TEXT, original_file_hash TEXT, media_caption TEXT);
 CREATE TABLE message_forwarded (message_row_id INTEGER PRIMARY KEY, forward_score INTEGER,
   forward_origin INTEGER);
+CREATE TABLE message_quoted (message_row_id INTEGER PRIMARY KEY AUTOINCREMENT,
+  chat_row_id INTEGER NOT NULL, parent_message_chat_row_id INTEGER NOT NULL,
+  from_me INTEGER NOT NULL, sender_jid_row_id INTEGER, key_id TEXT NOT NULL, timestamp INTEGER,
+  message_type INTEGER, text_data TEXT);
 CREATE TABLE group_participant_user (_id INTEGER PRIMARY KEY AUTOINCREMENT,
   group_jid_row_id INTEGER NOT NULL, user_jid_row_id INTEGER NOT NULL, rank INTEGER,
   pending INTEGER);

@@ -1,6 +1,7 @@
 // Synthetic WhatsApp databases for the demo and for tests: an Android
 // msgstore.db of the current era (jid, chat, message, message_media,
-// message_forwarded, group_participant_user, message_group_invite) and a
+// message_forwarded, message_quoted, group_participant_user,
+// message_group_invite) and a
 // wa.db of contacts, written through SQLite with the column names that
 // WhatsApp uses. Only fictional people: numbers from reserved drama ranges,
 // names that say they are examples.

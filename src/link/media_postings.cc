@@ -39,6 +39,7 @@ std::vector<MediaPosting> TracePostings(const std::vector<ChatMediaRow>& rows) {
     }
     p.copies.push_back(row.evidence);
     if (p.chat_subject.empty()) p.chat_subject = row.chat_subject;
+    if (p.sender_claimed_name.empty()) p.sender_claimed_name = row.sender_claimed_name;
     // A sender stated by a copy beats one inferred for the owner's own copy.
     if (!row.sender.empty() && (p.sender.empty() || (p.sender_inferred && !row.sender_inferred))) {
       p.sender = row.sender;

@@ -38,6 +38,7 @@ struct MediaPosting {
   std::string key_id;
   std::string sender;  // phone JID; "" when no copy tells
   bool sender_inferred = false;
+  std::string sender_claimed_name;  // ChatMediaRow::sender_claimed_name of a copy
   std::string chat_jid, chat_subject;
   std::optional<int64_t> timestamp_ms;  // the earliest copy's time
   bool forwarded = false;               // any copy marked forwarded

@@ -66,6 +66,18 @@ bool NamedLikeWhatsApp(std::string_view path) {
          name == "ContactsV2.sqlite";
 }
 
+// A chat database record for the file `record` describes.
+ChatDatabaseRecord DatabaseRecord(const FileRecord& record, std::string kind, const char* state,
+                                  std::string note) {
+  ChatDatabaseRecord db;
+  db.forensic_path = record.forensic_path;
+  db.sha256 = record.sha256;
+  db.kind = std::move(kind);
+  db.state = state;
+  db.note = std::move(note);
+  return db;
+}
+
 // Phone numbers of a WhatsApp extract's people, as identifiers.
 void AddJidPhone(const std::string& jid, const std::string& path, const std::string& location,
                  ScanRecords& out) {
@@ -146,15 +158,48 @@ std::optional<std::string> ArtifactReader::EncryptedBackupKind(std::string_view 
 
 void ArtifactReader::RecordEncryptedBackup(const std::string& kind, const FileRecord& record,
                                            ScanRecords& out) const {
-  ChatDatabaseRecord db;
-  db.forensic_path = record.forensic_path;
-  db.sha256 = record.sha256;
-  db.kind = kind;
-  db.state = kChatDbEncrypted;
-  db.note = "encrypted WhatsApp backup (" + kind +
-            "): key needed; Tantalio does not decrypt backups yet. The key is in "
-            "/data/data/com.whatsapp/files/key (crypt12/14) or the 64-hex backup key (crypt15).";
-  out.chat_databases.push_back(std::move(db));
+  out.chat_databases.push_back(DatabaseRecord(
+      record, kind, kChatDbEncrypted,
+      "encrypted WhatsApp backup (" + kind +
+          "): key needed; Tantalio does not decrypt backups yet. The key is in "
+          "/data/data/com.whatsapp/files/key (crypt12/14) or the 64-hex backup key (crypt15)."));
+}
+
+bool ArtifactReader::IsWhatsAppPreferences(std::string_view forensic_path) {
+  const std::string name = BaseName(forensic_path);
+  return (name.starts_with("com.whatsapp") && name.find("_preferences") != std::string::npos &&
+          name.ends_with(".xml")) ||
+         name == "startup_prefs.xml";
+}
+
+void ArtifactReader::ReadWhatsAppPreferences(std::string_view xml, const FileRecord& record,
+                                             ScanRecords& out) const {
+  // <string name="cc">44</string> <string name="ph">7700900101</string>
+  auto value = [&](std::string_view key) -> std::string {
+    const std::string open = "<string name=\"" + std::string(key) + "\">";
+    const size_t at = xml.find(open);
+    if (at == std::string_view::npos) return "";
+    const size_t from = at + open.size();
+    const size_t to = xml.find('<', from);
+    if (to == std::string_view::npos || to - from > 20) return "";
+    std::string digits(xml.substr(from, to - from));
+    for (char c : digits) {
+      if (c < '0' || c > '9') return "";
+    }
+    return digits;
+  };
+  const std::string cc = value("cc");
+  const std::string ph = value("ph");
+  if (cc.empty() || ph.empty()) return;
+  auto phone = artifacts::NormalisePhoneNumber("+" + cc + ph, "ZZ");
+  if (!phone) return;
+  IdentifierRecord r;
+  r.forensic_path = record.forensic_path;
+  r.location = kWhatsAppOwnNumberLocation;
+  r.kind = IdentifierKindName(artifacts::IdentifierKind::kPhone);
+  r.value = phone->e164;
+  r.raw = "cc=" + cc + " ph=" + ph;
+  out.identifiers.push_back(std::move(r));
 }
 
 void ArtifactReader::AddTextIdentifiers(std::string_view text, const std::string& forensic_path,
@@ -211,27 +256,28 @@ void ArtifactReader::ReadDatabase(const RandomAccessSource& source, const std::s
   if (!extract.ok()) {
     AddError(out, path, "sqlite", extract.status());
     if (NamedLikeWhatsApp(path)) {
-      ChatDatabaseRecord db;
-      db.forensic_path = path;
-      db.sha256 = record.sha256;
-      db.kind = "unknown";
-      db.state = kChatDbError;
-      db.note = "named like a WhatsApp database, but unreadable: " + extract.status().message();
-      out.chat_databases.push_back(std::move(db));
+      out.chat_databases.push_back(DatabaseRecord(
+          record, "unknown", kChatDbError,
+          "named like a WhatsApp database, but unreadable: " + extract.status().message()));
     }
     return;
   }
   if (extract->kind != artifacts::WhatsAppDatabaseKind::kUnknown) {
-    ChatDatabaseRecord db;
-    db.forensic_path = path;
-    db.sha256 = record.sha256;
-    db.kind = artifacts::WhatsAppDatabaseKindName(extract->kind);
-    db.state = kChatDbParsed;
+    ChatDatabaseRecord db = DatabaseRecord(
+        record, artifacts::WhatsAppDatabaseKindName(extract->kind), kChatDbParsed, "");
     db.sidecars = std::move(sidecars);
     db.extract = std::move(extract).value();
     const artifacts::WhatsAppExtract& x = db.extract;
     if (x.messages.empty() && x.contacts.empty() && x.chats.empty()) {
       db.note = "no chats, messages or contacts found";
+    }
+    if (!x.warnings.empty()) {
+      // Missing tables or columns, unreadable cells: read in part, and said
+      // where `tantalio errors` shows it, not only beside the database.
+      AddError(out, path, "chat database",
+               UnsupportedError("read with " + std::to_string(x.warnings.size()) +
+                                " warning(s), first: " + x.warnings.front() +
+                                " (tantalio chats lists the database)"));
     }
     for (const artifacts::Message& m : x.messages) {
       AddTextIdentifiers(m.text, path, "message " + std::to_string(m.row_id), out);
@@ -263,12 +309,9 @@ void ArtifactReader::ReadDatabase(const RandomAccessSource& source, const std::s
     return;
   }
   if (NamedLikeWhatsApp(path)) {
-    ChatDatabaseRecord db;
-    db.forensic_path = path;
-    db.sha256 = record.sha256;
-    db.kind = "unknown";
-    db.state = kChatDbUnrecognised;
-    db.note = "named like a WhatsApp database, but its layout is not one Tantalio knows";
+    ChatDatabaseRecord db =
+        DatabaseRecord(record, "unknown", kChatDbUnrecognised,
+                       "named like a WhatsApp database, but its layout is not one Tantalio knows");
     db.extract = std::move(extract).value();  // keeps the tables found and the warning
     out.chat_databases.push_back(std::move(db));
   }

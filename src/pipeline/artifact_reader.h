@@ -81,6 +81,15 @@ class ArtifactReader {
   void RecordEncryptedBackup(const std::string& kind, const FileRecord& record,
                              ScanRecords& out) const;
 
+  // WhatsApp's Android preferences (shared_prefs/com.whatsapp_preferences*.xml,
+  // startup_prefs.xml) hold the account's own number as "cc" and "ph".
+  static constexpr size_t kMaxPreferencesBytes = size_t{1} << 20;
+  static bool IsWhatsAppPreferences(std::string_view forensic_path);
+  // Records the own number found in `xml` as a phone identifier at
+  // kWhatsAppOwnNumberLocation: the store takes it as the device's owner.
+  void ReadWhatsAppPreferences(std::string_view xml, const FileRecord& record,
+                               ScanRecords& out) const;
+
   // Identifiers in one piece of text at `location` within the file.
   void AddTextIdentifiers(std::string_view text, const std::string& forensic_path,
                           const std::string& location, ScanRecords& out) const;

@@ -99,6 +99,37 @@ TEST(ArtifactReaderTest, WalRowsAreReadFromAPrivateCopyAndEvidenceIsUntouched) {
   EXPECT_TRUE(r.errors.empty()) << r.errors[0].message;
 }
 
+TEST(ArtifactReaderTest, AStaleShmBesideTheEvidenceIsIgnored) {
+  TempDir dir;
+  WriteWalMsgstore(dir.Sub("msgstore.db"));
+  dir.Write("msgstore.db-shm", std::string(32768, '\x7f'));  // garbage, as a crash leaves it
+  ScanRecords r = Process(dir.Sub("msgstore.db"), "phone/msgstore.db");
+  ASSERT_EQ(r.chat_databases.size(), 1u);
+  EXPECT_EQ(r.chat_databases[0].extract.messages.size(), 2u);
+  EXPECT_TRUE(r.errors.empty());
+}
+
+TEST(ArtifactReaderTest, MissingTablesAreAnErrorRowAndTheRestIsRead) {
+  TempDir dir;
+  const std::string path = dir.Sub("msgstore.db");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TABLE message(_id INTEGER PRIMARY KEY, from_me INTEGER,"
+                         " text_data TEXT); INSERT INTO message VALUES(1, 1, 'still read');",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  ScanRecords r = Process(path, "phone/msgstore.db");
+  ASSERT_EQ(r.chat_databases.size(), 1u);
+  EXPECT_EQ(r.chat_databases[0].state, kChatDbParsed);
+  ASSERT_EQ(r.chat_databases[0].extract.messages.size(), 1u);
+  EXPECT_EQ(r.chat_databases[0].extract.messages[0].text, "still read");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].stage, "chat database");
+  EXPECT_NE(r.errors[0].message.find("warning"), std::string::npos);
+}
+
 TEST(ArtifactReaderTest, ADatabaseInsideAnArchiveIsRead) {
   TempDir dir;
   WriteWalMsgstore(dir.Sub("msgstore.db"));
@@ -172,6 +203,25 @@ TEST(ArtifactReaderTest, IdentifiersInTextFilesUseTheCaseRegion) {
   EXPECT_TRUE(HasIdentifier(r, "email", "a@example.com"));
   options.artifacts.enabled = false;
   EXPECT_TRUE(Process(path, "phone/notes.txt", options).identifiers.empty());
+}
+
+TEST(ArtifactReaderTest, TheOwnNumberComesFromWhatsAppPreferences) {
+  TempDir dir;
+  const std::string path = dir.Write(
+      "com.whatsapp_preferences_light.xml",
+      "<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n<map>\n"
+      "    <string name=\"push_name\">Example</string>\n"
+      "    <string name=\"cc\">44</string>\n    <string name=\"ph\">7700900101</string>\n</map>\n");
+  ScanRecords r = Process(path, "phone/shared_prefs/com.whatsapp_preferences_light.xml");
+  EXPECT_TRUE(HasIdentifier(r, "phone", "+447700900101", kWhatsAppOwnNumberLocation));
+  EXPECT_TRUE(ArtifactReader::IsWhatsAppPreferences("x/startup_prefs.xml"));
+  EXPECT_FALSE(ArtifactReader::IsWhatsAppPreferences("x/com.other_preferences.xml"));
+  // The same text under another name is only text.
+  const std::string other = dir.Write("settings.xml",
+                                      "<string name=\"cc\">44</string>"
+                                      "<string name=\"ph\">7700900101</string>");
+  EXPECT_FALSE(HasIdentifier(Process(other, "phone/settings.xml"), "phone", "+447700900101",
+                             kWhatsAppOwnNumberLocation));
 }
 
 TEST(TextIdentifierStreamTest, WindowsFindEachIdentifierOnceAtItsOffset) {

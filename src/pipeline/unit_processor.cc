@@ -108,7 +108,7 @@ class UnitProcessor::Run {
           output_.bytes_read += n;
           return n;
         },
-        /*depth=*/0, /*spool_archive=*/false);
+        record.forensic_path, /*depth=*/0, /*spool_archive=*/false);
     if (!FillContent(record, s)) return;
     if (options_.artifacts.enabled && IsSqlite(s.type) && !Cancelled()) {
       artifacts_.ReadDatabase(file, unit_.fs_path, record, output_);
@@ -150,6 +150,11 @@ class UnitProcessor::Run {
       }
     }
     if (s.text) AddTextIdentifiers(record, *s.text);
+    if (s.type.family == TypeFamily::kText && !s.kept.empty()) {
+      artifacts_.ReadWhatsAppPreferences(
+          std::string_view(reinterpret_cast<const char*>(s.kept.data()), s.kept.size()), record,
+          output_);
+    }
     if (options_.artifacts.enabled && !IsSqlite(s.type)) {
       if (auto kind = ArtifactReader::EncryptedBackupKind(record.forensic_path)) {
         artifacts_.RecordEncryptedBackup(*kind, record, output_);
@@ -232,7 +237,8 @@ class UnitProcessor::Run {
   }
 
   // One pass over a stream: digests, type, and the bytes worth keeping.
-  Streamed Stream(const ChunkReader& read, int depth, bool spool_archive) {
+  // `path` (the item's forensic path) picks files kept for their name.
+  Streamed Stream(const ChunkReader& read, const std::string& path, int depth, bool spool_archive) {
     Streamed s;
     CryptoHasher& hasher = hasher_;
     if (hasher.bytes() != 0) hasher.Finish();  // a cancelled stream left bytes in it
@@ -247,6 +253,9 @@ class UnitProcessor::Run {
         keep_limit = options_.image_max_bytes;
       } else if (depth > 0 && IsSqlite(s.type) && options_.artifacts.enabled) {
         keep_limit = options_.artifacts.max_archived_database_bytes;
+      } else if (s.type.family == TypeFamily::kText && options_.artifacts.enabled &&
+                 ArtifactReader::IsWhatsAppPreferences(path)) {
+        keep_limit = ArtifactReader::kMaxPreferencesBytes;
       }
       if (spool_archive && IsArchive(s.type)) spool.emplace(options_.spool_memory_bytes);
       if (s.type.family == TypeFamily::kText && options_.artifacts.enabled) {
@@ -393,8 +402,8 @@ class UnitProcessor::Run {
         continue;
       }
       ArchiveReader& archive = **reader;
-      Streamed s = Stream([&](std::span<uint8_t> out) { return archive.ReadData(out); }, depth + 1,
-                          depth + 1 < options_.archive.max_depth);
+      Streamed s = Stream([&](std::span<uint8_t> out) { return archive.ReadData(out); },
+                          record.forensic_path, depth + 1, depth + 1 < options_.archive.max_depth);
       if (!FillContent(record, s)) {
         complete = false;
         if (s.error.code() == StatusCode::kCorrupt) return false;  // the archive stream is broken

@@ -24,6 +24,11 @@ inline constexpr char kChatDbEncrypted[] = "encrypted";        // backup: key ne
 inline constexpr char kChatDbUnrecognised[] = "unrecognised";  // SQLite, layout not known
 inline constexpr char kChatDbError[] = "error";                // could not be read (error row)
 
+// IdentifierRecord::location of the account's own number as the app's
+// preferences state it: the store takes it as the owner of the device's
+// chat databases.
+inline constexpr char kWhatsAppOwnNumberLocation[] = "WhatsApp own number (preferences cc, ph)";
+
 // One messenger database found during a scan, with what was read from it.
 struct ChatDatabaseRecord {
   std::string forensic_path;  // the database file
@@ -83,6 +88,10 @@ struct ChatMessageRow {
   // seen as incoming on another device: see sender_inferred).
   std::string sender;
   bool sender_inferred = false;
+  // The name a seized device's contacts (wa.db, ContactsV2) give the sender,
+  // with the device: "Bob (in phone1's contacts)". A claim of an address
+  // book, never an identity. "" when none.
+  std::string sender_claimed_name;
   std::string media_sha256;     // hex, "" without media
   bool known = false;           // the media matches an illegal or watch set
   std::optional<int> category;  // of its most severe entry, when categorised
@@ -96,6 +105,7 @@ struct ChatMediaRow {
   std::string key_id;
   std::string sender;  // as ChatMessageRow::sender ("" when unknown)
   bool sender_inferred = false;
+  std::string sender_claimed_name;  // as ChatMessageRow::sender_claimed_name
   bool from_me = false;
   std::optional<int64_t> timestamp_ms;
   bool forwarded = false;

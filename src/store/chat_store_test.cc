@@ -35,6 +35,7 @@ artifacts::Participant Member(const std::string& group, const std::string& jid) 
   p.chat_jid = group;
   p.member_jid = jid;
   p.phone_digits = jid.substr(0, jid.find('@'));
+  p.phone_e164 = "+" + p.phone_digits;
   return p;
 }
 
@@ -95,6 +96,10 @@ class ChatStoreTest : public ::testing::Test {
     auto& bob = batches[1].chat_databases[0].extract;
     auto& carol = batches[2].chat_databases[0].extract;
     AddMedia(alice, 10, "K1", kGroupOne, "", 1000, false);
+    artifacts::Contact bob_contact;
+    bob_contact.jid = kBob;
+    bob_contact.display_name = "Bob (example contact)";
+    alice.contacts.push_back(bob_contact);
     artifacts::InviteCode card;
     card.message_row_id = 9;
     card.group_jid = kGroupOne;
@@ -172,6 +177,20 @@ TEST_F(ChatStoreTest, DatabasesAreWrittenOnceAndListedWithInferredOwners) {
   EXPECT_TRUE((*dbs)[0].owner_inferred);
   EXPECT_EQ((*dbs)[1].owner_jid, kBob);
   EXPECT_EQ((*dbs)[2].owner_jid, "");
+  // Carol's preferences, scanned later, state her number.
+  IngestBatch prefs;
+  prefs.device_id = devices_[2].id;
+  IdentifierRecord own;
+  own.forensic_path = "data/com.whatsapp/shared_prefs/com.whatsapp_preferences_light.xml";
+  own.location = kWhatsAppOwnNumberLocation;
+  own.kind = "phone";
+  own.value = "+447700900003";
+  prefs.identifiers.push_back(own);
+  ASSERT_TRUE(store_->Apply(prefs).ok());
+  dbs = store_->ListChatDatabases(case_.id, std::nullopt);
+  ASSERT_TRUE(dbs.ok());
+  EXPECT_EQ((*dbs)[2].owner_jid, kCarol);
+  EXPECT_FALSE((*dbs)[2].owner_inferred);
   auto one = store_->ListChatDatabases(case_.id, devices_[1].id);
   ASSERT_TRUE(one.ok());
   ASSERT_EQ(one->size(), 1u);
@@ -234,6 +253,8 @@ TEST_F(ChatStoreTest, KnownMediaIsFoundWithoutTheFile) {
   EXPECT_EQ(rows[0].category, 1);
   EXPECT_EQ(rows[0].files_in_case, 0u);  // the file itself was never found
   EXPECT_EQ(rows[3].sender, kBob);
+  EXPECT_EQ(rows[3].sender_claimed_name, "Bob (example contact) (in phone-a's contacts)");
+  EXPECT_EQ(rows[0].sender_claimed_name, "");
   EXPECT_TRUE(rows[3].forwarded);
   EXPECT_EQ(rows[3].chat_subject, "Group two");  // from Carol's copy of the chat
   MediaFilter by_set;

@@ -121,7 +121,7 @@ Status SqliteChats::WriteChatDatabases(int64_t device_id, std::optional<int64_t>
                                    .Bind(2, p.chat_jid)
                                    .Bind(3, p.member_jid)
                                    .Bind(4, p.lid_jid)
-                                   .Bind(5, p.phone_digits.empty() ? "" : "+" + p.phone_digits)
+                                   .Bind(5, p.phone_e164)
                                    .Bind(6, int64_t{p.resolved_from_lid})
                                    .Bind(7, BoolColumn(p.admin))
                                    .Bind(8, p.rank)
@@ -220,6 +220,20 @@ Result<std::map<int64_t, SqliteChats::Owner>> SqliteChats::Owners(int64_t case_i
     if (!row) break;
     owners[recorded.Int(0)] = Owner{recorded.Text(1), false};
   }
+  // The own number the app's preferences state, for every database of the
+  // device (a phone has one WhatsApp account; a second would show as two).
+  Statement stated(db_,
+                   "SELECT cd.id, i.value FROM chat_databases cd"
+                   " JOIN devices d ON d.id = cd.device_id"
+                   " JOIN identifiers i ON i.device_id = cd.device_id AND i.location = ?2"
+                   " WHERE d.case_id = ?1 ORDER BY cd.id, i.id");
+  stated.Bind(1, case_id).Bind(2, std::string_view(kWhatsAppOwnNumberLocation));
+  while (true) {
+    TANTALIO_ASSIGN_OR_RETURN(bool row, stated.Step());
+    if (!row) break;
+    const std::string e164 = stated.Text(1);  // "+447700900101"
+    owners.try_emplace(stated.Int(0), Owner{e164.substr(1) + "@s.whatsapp.net", false});
+  }
   // An outgoing message has the same protocol id on every device that holds
   // it; on a receiving device its sender is the sending device's owner. The
   // sender seen most often wins (a different sender means a key-id clash).
@@ -252,6 +266,20 @@ Result<std::map<int64_t, SqliteChats::Owner>> SqliteChats::Owners(int64_t case_i
     if (other != owners.end()) owners.try_emplace(devices.Int(0), other->second);
   }
   return owners;
+}
+
+Result<std::map<std::string, std::string>> SqliteChats::ClaimedNames(int64_t case_id) {
+  std::map<std::string, std::string> names;
+  Statement s(db_,
+              "SELECT c.jid, c.display_name, d.label FROM chat_contacts c"
+              " JOIN chat_databases cd ON cd.id = c.db_id JOIN devices d ON d.id = cd.device_id"
+              " WHERE d.case_id = ? AND c.display_name != '' ORDER BY d.label, c.rowid");
+  s.Bind(1, case_id);
+  while (true) {
+    TANTALIO_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return names;
+    names.try_emplace(s.Text(0), s.Text(1) + " (in " + s.Text(2) + "'s contacts)");
+  }
 }
 
 Result<std::vector<ChatDatabaseRow>> SqliteChats::ListDatabases(int64_t case_id,
@@ -348,6 +376,7 @@ Status SqliteChats::ForEachChat(int64_t case_id, std::optional<int64_t> device_i
 Status SqliteChats::ForEachMessage(int64_t case_id, std::string_view chat_jid,
                                    const std::function<bool(const ChatMessageRow&)>& visit) {
   TANTALIO_ASSIGN_OR_RETURN(auto owners, Owners(case_id));
+  TANTALIO_ASSIGN_OR_RETURN(auto names, ClaimedNames(case_id));
   Statement s(db_, "WITH " + std::string(kScope) +
                        ", media AS (SELECT md.* FROM chat_media md JOIN scope USING (db_id)"
                        "   WHERE md.chat_jid = ?2 AND md.sha256 != '')," +
@@ -393,6 +422,9 @@ Status SqliteChats::ForEachMessage(int64_t case_id, std::string_view chat_jid,
       r.sender = owner == owners.end() ? "" : owner->second.jid;
       r.sender_inferred = owner != owners.end() && owner->second.inferred;
     }
+    if (auto name = names.find(r.sender); name != names.end()) {
+      r.sender_claimed_name = name->second;
+    }
     if (!visit(r)) return Status::Ok();
   }
 }
@@ -400,6 +432,7 @@ Status SqliteChats::ForEachMessage(int64_t case_id, std::string_view chat_jid,
 Status SqliteChats::ForEachMedia(int64_t case_id, const MediaFilter& filter,
                                  const std::function<bool(const ChatMediaRow&)>& visit) {
   TANTALIO_ASSIGN_OR_RETURN(auto owners, Owners(case_id));
+  TANTALIO_ASSIGN_OR_RETURN(auto names, ClaimedNames(case_id));
   // With only a hash asked for, every posting of it is listed, known or not;
   // otherwise only known material (of the set or category asked for).
   const bool any_posting =
@@ -454,6 +487,9 @@ Status SqliteChats::ForEachMedia(int64_t case_id, const MediaFilter& filter,
       auto owner = owners.find(s.Int(0));
       r.sender = owner == owners.end() ? "" : owner->second.jid;
       r.sender_inferred = owner != owners.end() && owner->second.inferred;
+    }
+    if (auto name = names.find(r.sender); name != names.end()) {
+      r.sender_claimed_name = name->second;
     }
     if (!visit(r)) return Status::Ok();
   }

@@ -5,8 +5,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "store/sqlite/sqlite_handle.h"
@@ -46,6 +49,9 @@ class SqliteChats {
   // recorded by the database, or else inferred from the owner's own messages
   // seen as incoming on another device (same protocol message id).
   Result<std::map<int64_t, Owner>> Owners(int64_t case_id);
+  // JID -> "<display name> (in <device>'s contacts)", from the contacts of
+  // the case's devices (the first device by label wins).
+  Result<std::map<std::string, std::string>> ClaimedNames(int64_t case_id);
 
   Database& db_;
 };
