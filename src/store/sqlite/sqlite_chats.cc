@@ -562,7 +562,7 @@ Result<std::vector<CrossDeviceLink>> SqliteChats::CrossDeviceLinks(int64_t case_
   std::vector<CrossDeviceLink> links;
   // Each query yields (value, detail, device-or-group) sorted by value; runs
   // of one value with two or more distinct third columns become a link.
-  auto collect = [&](std::string what, const std::string& sql) -> Status {
+  auto collect = [&](const std::string& what, const std::string& sql) -> Status {
     Statement s(db_, sql);
     s.Bind(1, case_id);
     CrossDeviceLink current;
