@@ -12,6 +12,8 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libfaiss-dev
   coreutils openssl util-linux hashdeep sqlite3 time bc python3 gzip
+  # forensic images: The Sleuth Kit, libewf, and the tools that build image fixtures
+  libtsk-dev libewf-dev ewf-tools mtools dosfstools fdisk e2fsprogs
 )
 
 missing=()

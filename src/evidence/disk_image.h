@@ -1,0 +1,88 @@
+// Forensic disk images: raw (`.dd`, `.img`, `.raw`, any file), split raw
+// (`x.001`, `x.002`, ...) and EWF (E01/Ex01/S01 through libewf), exposed as
+// one RandomAccessSource over the media bytes, with the acquisition metadata
+// and the hashes stored in the image.
+//
+// Every segment is opened read-only. Raw segments go through
+// OpenEvidenceFile (O_NOFOLLOW, O_NOATIME where allowed); libewf opens its
+// segment files itself, read-only.
+#ifndef TANTALIO_EVIDENCE_DISK_IMAGE_H_
+#define TANTALIO_EVIDENCE_DISK_IMAGE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "evidence/byte_source.h"
+
+namespace tantalio {
+
+struct DiskImageInfo {
+  std::string format;                 // "raw", "split raw", "ewf"
+  uint64_t size = 0;                  // media size in bytes
+  std::vector<std::string> segments;  // every file of the image, in order
+  // Acquisition metadata (EWF header values; empty for raw images).
+  std::string examiner, case_number, evidence_number, description, notes, acquired_at,
+      acquisition_software;
+  // Hashes stored in the image: lower-case hex, "" when absent.
+  std::string stored_md5, stored_sha1;
+};
+
+// An opened disk image. ReadAt is safe for concurrent calls (raw segments use
+// pread; the libewf handle is guarded by a mutex, so EWF reads serialise).
+class DiskImage : public RandomAccessSource {
+ public:
+  const DiskImageInfo& info() const { return info_; }
+  uint64_t Size() const override { return info_.size; }
+
+ protected:
+  explicit DiskImage(DiskImageInfo info) : info_(std::move(info)) {}
+
+ private:
+  DiskImageInfo info_;
+};
+
+// Opens the image whose first (or only) file is `path`. EWF is recognised by
+// its signature and its further segments are found from the first one; a file
+// named `*.001` is the first of a split raw set; anything else is raw.
+// Errors: a missing segment (kNotFound, naming it), a logical evidence file
+// (L01, kUnsupported), or libewf's own message (kCorrupt / kIoError).
+Result<std::unique_ptr<DiskImage>> OpenDiskImage(const std::string& path);
+
+enum class DiskImageKind {
+  kNotAnImage,  // neither the name nor the content says disk image
+  kRaw,         // .dd .img .raw .bin .iso .dmg ...
+  kSplitRaw,    // .001 (first segment of a split raw set)
+  kEwf,         // E01 / Ex01 / S01 (EVF or EVF2 signature)
+  kLogicalEwf,  // L01 / Lx01: logical evidence files, not supported
+};
+
+// True for names that conventionally hold disk images (.dd .img .raw .001
+// .E01 .Ex01 .S01 .L01 ..., case-insensitive).
+bool LooksLikeDiskImageName(std::string_view name);
+
+// Decides from the first bytes of the file (at least 8 for EWF) and its name.
+// The content wins: an EWF signature makes kEwf whatever the name.
+DiskImageKind DetectDiskImage(std::string_view name, std::span<const uint8_t> head);
+
+struct ImageVerification {
+  std::string md5, sha1;  // computed over the media, lower-case hex
+  bool md5_matches = false;
+  bool sha1_matches = false;
+  bool has_stored = false;  // the image stores at least one hash
+};
+
+// Streams the whole media through MD5 and SHA-1 in bounded memory and
+// compares with the stored hashes. A read error (corrupt chunk, truncated
+// segment) is returned as an error Status; `cancel` set gives kCancelled.
+Result<ImageVerification> VerifyDiskImage(const DiskImage& image,
+                                          const std::atomic<bool>* cancel = nullptr);
+
+}  // namespace tantalio
+
+#endif  // TANTALIO_EVIDENCE_DISK_IMAGE_H_
