@@ -184,6 +184,16 @@ std::string TableReader::Col(const std::string& table, const std::string& alias,
   return "NULL";
 }
 
+std::string TableReader::Cols(const std::string& table, const std::string& alias,
+                              std::initializer_list<const char*> columns) {
+  std::string out;
+  for (const char* column : columns) {
+    if (!out.empty()) out += ", ";
+    out += Col(table, alias, column);
+  }
+  return out;
+}
+
 std::string TableReader::ColQuiet(const std::string& table, const std::string& alias,
                                   const std::string& column) const {
   return HasColumn(table, column) ? alias + "." + column : "NULL";

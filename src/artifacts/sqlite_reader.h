@@ -144,6 +144,9 @@ class TableReader {
   // "alias.column" when present, else "NULL" plus a warning (when the table
   // itself exists: its absence is reported elsewhere).
   std::string Col(const std::string& table, const std::string& alias, const std::string& column);
+  // Col() of each column, joined by ", " (the select list of one table).
+  std::string Cols(const std::string& table, const std::string& alias,
+                   std::initializer_list<const char*> columns);
   // Same, silently (for columns whose absence another warning already covers).
   std::string ColQuiet(const std::string& table, const std::string& alias,
                        const std::string& column) const;

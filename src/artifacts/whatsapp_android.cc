@@ -336,15 +336,14 @@ class Reader : public TableReader {
     if (!quoted_table) Warn("message_quoted: table absent; quotes not read");
     CountRows("message_forwarded");
     CountRows("message_quoted");
-    std::string sql =
-        "SELECT m._id, " + Col("message", "m", "chat_row_id") + ", " +
-        Col("message", "m", "from_me") + ", " + Col("message", "m", "key_id") + ", " +
-        Col("message", "m", "sender_jid_row_id") + ", " + Col("message", "m", "timestamp") + ", " +
-        Col("message", "m", "message_type") + ", " + Col("message", "m", "text_data") + ", " +
-        Col("message", "m", "origination_flags") + ", " + Col("message", "m", "status") + ", " +
-        (forwarded_table ? "f.message_row_id" : "NULL") + ", " +
-        (forwarded_table ? Col("message_forwarded", "f", "forward_score") : "NULL") + ", " +
-        (quoted_table ? Col("message_quoted", "q", "key_id") : "NULL") + " FROM message m";
+    std::string sql = "SELECT m._id, " +
+                      Cols("message", "m",
+                           {"chat_row_id", "from_me", "key_id", "sender_jid_row_id", "timestamp",
+                            "message_type", "text_data", "origination_flags", "status"}) +
+                      ", " + (forwarded_table ? "f.message_row_id" : "NULL") + ", " +
+                      (forwarded_table ? Col("message_forwarded", "f", "forward_score") : "NULL") +
+                      ", " + (quoted_table ? Col("message_quoted", "q", "key_id") : "NULL") +
+                      " FROM message m";
     if (forwarded_table) sql += " LEFT JOIN message_forwarded f ON f.message_row_id = m._id";
     if (quoted_table) sql += " LEFT JOIN message_quoted q ON q.message_row_id = m._id";
     sql += " ORDER BY m._id";
@@ -390,20 +389,18 @@ class Reader : public TableReader {
       return;
     }
     bool join = HasColumn("message", "_id");
-    std::string sql =
-        "SELECT mm.message_row_id, " + ColQuiet("message_media", "mm", "chat_row_id") + ", " +
-        (join ? ColQuiet("message", "m", "chat_row_id") : "NULL") + ", " +
-        (join ? ColQuiet("message", "m", "from_me") : "NULL") + ", " +
-        (join ? ColQuiet("message", "m", "sender_jid_row_id") : "NULL") + ", " +
-        (join ? ColQuiet("message", "m", "timestamp") : "NULL") + ", " +
-        (join ? ColQuiet("message", "m", "message_type") : "NULL") + ", " +
-        Col("message_media", "mm", "file_path") + ", " + Col("message_media", "mm", "mime_type") +
-        ", " + Col("message_media", "mm", "file_size") + ", " +
-        Col("message_media", "mm", "file_hash") + ", " +
-        Col("message_media", "mm", "enc_file_hash") + ", " +
-        ColQuiet("message_media", "mm", "original_file_hash") + ", " +
-        Col("message_media", "mm", "media_name") + ", " +
-        ColQuiet("message_media", "mm", "media_caption") + " FROM message_media mm";
+    std::string sql = "SELECT mm.message_row_id, " +
+                      ColQuiet("message_media", "mm", "chat_row_id") + ", " +
+                      (join ? ColQuiet("message", "m", "chat_row_id") : "NULL") + ", " +
+                      (join ? ColQuiet("message", "m", "from_me") : "NULL") + ", " +
+                      (join ? ColQuiet("message", "m", "sender_jid_row_id") : "NULL") + ", " +
+                      (join ? ColQuiet("message", "m", "timestamp") : "NULL") + ", " +
+                      (join ? ColQuiet("message", "m", "message_type") : "NULL") + ", " +
+                      Cols("message_media", "mm",
+                           {"file_path", "mime_type", "file_size", "file_hash", "enc_file_hash"}) +
+                      ", " + ColQuiet("message_media", "mm", "original_file_hash") + ", " +
+                      Col("message_media", "mm", "media_name") + ", " +
+                      ColQuiet("message_media", "mm", "media_caption") + " FROM message_media mm";
     if (join) sql += " LEFT JOIN message m ON m._id = mm.message_row_id";
     sql += " ORDER BY mm.message_row_id";
     ForEachRow("message_media", sql, [this](const Stmt& stmt) {
@@ -444,11 +441,9 @@ class Reader : public TableReader {
     }
     bool join = HasColumn("message", "_id") && HasColumn("message", "chat_row_id");
     std::string sql = "SELECT i.message_row_id, i.invite_code, " +
-                      Col("message_group_invite", "i", "group_jid_row_id") + ", " +
-                      Col("message_group_invite", "i", "admin_jid_row_id") + ", " +
-                      Col("message_group_invite", "i", "group_name") + ", " +
-                      Col("message_group_invite", "i", "expiration") + ", " +
-                      (join ? "m.chat_row_id" : "NULL") + " FROM message_group_invite i";
+                      Cols("message_group_invite", "i",
+                           {"group_jid_row_id", "admin_jid_row_id", "group_name", "expiration"}) +
+                      ", " + (join ? "m.chat_row_id" : "NULL") + " FROM message_group_invite i";
     if (join) sql += " LEFT JOIN message m ON m._id = i.message_row_id";
     sql += " ORDER BY i.message_row_id";
     ForEachRow("message_group_invite", sql, [this](const Stmt& stmt) {
@@ -496,14 +491,11 @@ class Reader : public TableReader {
       return;
     }
     std::string sql =
-        "SELECT m._id, m.key_remote_jid, " + Col("messages", "m", "key_from_me") + ", " +
-        Col("messages", "m", "key_id") + ", " + Col("messages", "m", "remote_resource") + ", " +
-        Col("messages", "m", "timestamp") + ", " + Col("messages", "m", "media_wa_type") + ", " +
-        Col("messages", "m", "data") + ", " + Col("messages", "m", "forwarded") + ", " +
-        Col("messages", "m", "quoted_row_id") + ", " + Col("messages", "m", "status") + ", " +
-        Col("messages", "m", "media_hash") + ", " + Col("messages", "m", "media_enc_hash") + ", " +
-        Col("messages", "m", "media_mime_type") + ", " + Col("messages", "m", "media_size") + ", " +
-        Col("messages", "m", "media_name") + ", " + Col("messages", "m", "media_caption") +
+        "SELECT m._id, m.key_remote_jid, " +
+        Cols("messages", "m",
+             {"key_from_me", "key_id", "remote_resource", "timestamp", "media_wa_type", "data",
+              "forwarded", "quoted_row_id", "status", "media_hash", "media_enc_hash",
+              "media_mime_type", "media_size", "media_name", "media_caption"}) +
         " FROM messages m ORDER BY m._id";
     ForEachRow("messages", sql, [this](const Stmt& stmt) {
       Message message;
@@ -565,10 +557,9 @@ class Reader : public TableReader {
       Warn("wa_contacts.jid: column absent; contacts not read");
       return Status::Ok();
     }
-    std::string sql = "SELECT c.jid, " + Col("wa_contacts", "c", "display_name") + ", " +
-                      Col("wa_contacts", "c", "wa_name") + ", " +
-                      Col("wa_contacts", "c", "number") + " FROM wa_contacts c ORDER BY " +
-                      (HasColumn("wa_contacts", "_id") ? "c._id" : "c.jid");
+    std::string sql =
+        "SELECT c.jid, " + Cols("wa_contacts", "c", {"display_name", "wa_name", "number"}) +
+        " FROM wa_contacts c ORDER BY " + (HasColumn("wa_contacts", "_id") ? "c._id" : "c.jid");
     ForEachRow("wa_contacts", sql, [this](const Stmt& stmt) {
       Contact contact;
       contact.jid = Text(stmt, 0, "wa_contacts.jid");

@@ -152,10 +152,9 @@ class IosReader : public TableReader {
       return;
     }
     bool has_info_link = HasColumn("zwachatsession", "zgroupinfo");
-    std::string sql = "SELECT c.z_pk, " + Col("zwachatsession", "c", "zcontactjid") + ", " +
-                      Col("zwachatsession", "c", "zpartnername") + ", " +
-                      Col("zwachatsession", "c", "zsessiontype") + ", " +
-                      ColQuiet("zwachatsession", "c", "zgroupinfo") +
+    std::string sql = "SELECT c.z_pk, " +
+                      Cols("zwachatsession", "c", {"zcontactjid", "zpartnername", "zsessiontype"}) +
+                      ", " + ColQuiet("zwachatsession", "c", "zgroupinfo") +
                       " FROM zwachatsession c ORDER BY c.z_pk";
     int64_t disagreements = 0;
     ForEachRow("zwachatsession", sql, [&](const Stmt& stmt) {
@@ -200,9 +199,8 @@ class IosReader : public TableReader {
                       "zwagroupmember.z_pk: column absent; group members not read")) {
       return;
     }
-    std::string sql = "SELECT g.z_pk, " + Col("zwagroupmember", "g", "zchatsession") + ", " +
-                      Col("zwagroupmember", "g", "zmemberjid") + ", " +
-                      Col("zwagroupmember", "g", "zisadmin") +
+    std::string sql = "SELECT g.z_pk, " +
+                      Cols("zwagroupmember", "g", {"zchatsession", "zmemberjid", "zisadmin"}) +
                       " FROM zwagroupmember g ORDER BY 2, 1";
     int64_t unknown_chats = 0;
     ForEachRow("zwagroupmember", sql, [&](const Stmt& stmt) {
@@ -248,14 +246,13 @@ class IosReader : public TableReader {
                       "zwamessage.z_pk: column absent; messages not read")) {
       return;
     }
-    std::string sql =
-        "SELECT m.z_pk, " + Col("zwamessage", "m", "zchatsession") + ", " +
-        Col("zwamessage", "m", "zisfromme") + ", " + Col("zwamessage", "m", "zstanzaid") + ", " +
-        Col("zwamessage", "m", "zgroupmember") + ", " + Col("zwamessage", "m", "zfromjid") + ", " +
-        ColQuiet("zwamessage", "m", "ztojid") + ", " + Col("zwamessage", "m", "zmessagedate") +
-        ", " + Col("zwamessage", "m", "zmessagetype") + ", " + Col("zwamessage", "m", "ztext") +
-        ", " + Col("zwamessage", "m", "zflags") + ", " + ColQuiet("zwamessage", "m", "zmediaitem") +
-        " FROM zwamessage m ORDER BY m.z_pk";
+    std::string sql = "SELECT m.z_pk, " +
+                      Cols("zwamessage", "m",
+                           {"zchatsession", "zisfromme", "zstanzaid", "zgroupmember", "zfromjid"}) +
+                      ", " + ColQuiet("zwamessage", "m", "ztojid") + ", " +
+                      Cols("zwamessage", "m", {"zmessagedate", "zmessagetype", "ztext", "zflags"}) +
+                      ", " + ColQuiet("zwamessage", "m", "zmediaitem") +
+                      " FROM zwamessage m ORDER BY m.z_pk";
     int64_t unknown_chats = 0;
     std::map<int64_t, int64_t> unmapped_types;  // iOS code -> rows
     ForEachRow("zwamessage", sql, [&](const Stmt& stmt) {
@@ -335,12 +332,11 @@ class IosReader : public TableReader {
                       "zwamediaitem.z_pk: column absent; media not read")) {
       return;
     }
-    std::string sql = "SELECT i.z_pk, " + Col("zwamediaitem", "i", "zmessage") + ", " +
-                      Col("zwamediaitem", "i", "zmedialocalpath") + ", " +
-                      Col("zwamediaitem", "i", "zvcardname") + ", " +
-                      Col("zwamediaitem", "i", "zvcardstring") + ", " +
-                      Col("zwamediaitem", "i", "zfilesize") + ", " +
-                      Col("zwamediaitem", "i", "ztitle") + " FROM zwamediaitem i ORDER BY i.z_pk";
+    std::string sql =
+        "SELECT i.z_pk, " +
+        Cols("zwamediaitem", "i",
+             {"zmessage", "zmedialocalpath", "zvcardname", "zvcardstring", "zfilesize", "ztitle"}) +
+        " FROM zwamediaitem i ORDER BY i.z_pk";
     int64_t orphans = 0;
     ForEachRow("zwamediaitem", sql, [&](const Stmt& stmt) {
       int64_t item = stmt.Int(0);
@@ -396,10 +392,10 @@ class IosReader : public TableReader {
       Warn("zwaaddressbookcontact: neither ZWHATSAPPID nor ZPHONENUMBER column; contacts not read");
       return;
     }
-    std::string sql = "SELECT " + Col("zwaaddressbookcontact", "c", "zwhatsappid") + ", " +
-                      Col("zwaaddressbookcontact", "c", "zfullname") + ", " +
-                      Col("zwaaddressbookcontact", "c", "zphonenumber") +
-                      " FROM zwaaddressbookcontact c";
+    std::string sql =
+        "SELECT " +
+        Cols("zwaaddressbookcontact", "c", {"zwhatsappid", "zfullname", "zphonenumber"}) +
+        " FROM zwaaddressbookcontact c";
     if (HasColumn("zwaaddressbookcontact", "z_pk")) sql += " ORDER BY c.z_pk";
     ForEachRow("zwaaddressbookcontact", sql, [this](const Stmt& stmt) {
       Contact contact;
