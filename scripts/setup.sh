@@ -13,7 +13,10 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libfaiss-dev
   coreutils openssl util-linux hashdeep sqlite3 time bc python3 gzip
   # forensic images: The Sleuth Kit, libewf, and the tools that build image fixtures
-  libtsk-dev libewf-dev ewf-tools mtools dosfstools fdisk e2fsprogs
+  libtsk-dev libewf-dev libbfio-dev ewf-tools mtools dosfstools fdisk e2fsprogs
+  # more file-system fixtures, built without mounting (file_system_formats_test):
+  # NTFS and its streams (mkntfs, ntfscp), exFAT, ISO 9660, classic HFS
+  ntfs-3g exfatprogs xorriso hfsutils
 )
 
 missing=()

@@ -1,6 +1,9 @@
 #include "evidence/disk_image.h"
 
 #include <dirent.h>
+#include <libbfio.h>
+// libewf declares its file-IO-pool API only for builds that say they have libbfio.
+#define HAVE_LIBBFIO 1
 #include <libewf.h>
 #include <openssl/evp.h>
 #include <sys/stat.h>
@@ -8,6 +11,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <mutex>
 
@@ -165,7 +169,7 @@ Result<std::vector<std::string>> FindSplitRawSegments(const std::string& first) 
 std::string EwfErrorText(libewf_error_t* error) {
   if (error == nullptr) return "unknown libewf error";
   char buffer[2048] = {};
-  libewf_error_sprint(error, buffer, sizeof(buffer));
+  libewf_error_backtrace_sprint(error, buffer, sizeof(buffer));
   libewf_error_free(&error);
   std::string text(buffer);
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
@@ -175,13 +179,126 @@ std::string EwfErrorText(libewf_error_t* error) {
   return text;
 }
 
+// libbfio file handles over OpenEvidenceFile, so that libewf reads every
+// segment the way all evidence is read (O_NOFOLLOW, and O_NOATIME so that
+// access times stay as they were). libewf's own file opening would update them.
+struct EvidenceIo {
+  std::string path;
+  std::unique_ptr<RandomAccessSource> file;  // null while closed
+  uint64_t offset = 0;
+};
+
+EvidenceIo* AsIo(intptr_t* io) { return reinterpret_cast<EvidenceIo*>(io); }
+
+int IoFree(intptr_t** io, libbfio_error_t**) {
+  delete AsIo(*io);
+  *io = nullptr;
+  return 1;
+}
+int IoClone(intptr_t** destination, intptr_t* source, libbfio_error_t**) {
+  *destination = reinterpret_cast<intptr_t*>(new EvidenceIo{AsIo(source)->path, nullptr, 0});
+  return 1;
+}
+int IoOpen(intptr_t* io, int access_flags, libbfio_error_t**) {
+  if ((access_flags & LIBBFIO_ACCESS_FLAG_WRITE) != 0) return -1;  // evidence is read-only
+  auto file = OpenEvidenceFile(AsIo(io)->path);
+  if (!file.ok()) return -1;
+  AsIo(io)->file = std::move(file).value();
+  AsIo(io)->offset = 0;
+  return 1;
+}
+int IoClose(intptr_t* io, libbfio_error_t**) {
+  AsIo(io)->file.reset();
+  return 0;
+}
+ssize_t IoRead(intptr_t* io, uint8_t* buffer, size_t size, libbfio_error_t**) {
+  EvidenceIo& e = *AsIo(io);
+  if (!e.file) return -1;
+  auto n = e.file->ReadAt(e.offset, std::span<uint8_t>(buffer, size));
+  if (!n.ok()) return -1;
+  e.offset += *n;
+  return static_cast<ssize_t>(*n);
+}
+ssize_t IoWrite(intptr_t*, const uint8_t*, size_t, libbfio_error_t**) { return -1; }
+off64_t IoSeek(intptr_t* io, off64_t offset, int whence, libbfio_error_t**) {
+  EvidenceIo& e = *AsIo(io);
+  if (!e.file) return -1;
+  const int64_t base = whence == SEEK_SET   ? 0
+                       : whence == SEEK_CUR ? static_cast<int64_t>(e.offset)
+                       : whence == SEEK_END ? static_cast<int64_t>(e.file->Size())
+                                            : -1;
+  if (base < 0 || base + offset < 0) return -1;
+  e.offset = static_cast<uint64_t>(base + offset);
+  return static_cast<off64_t>(e.offset);
+}
+int IoExists(intptr_t* io, libbfio_error_t**) {
+  struct stat st;
+  return ::lstat(AsIo(io)->path.c_str(), &st) == 0 ? 1 : 0;
+}
+int IoIsOpen(intptr_t* io, libbfio_error_t**) { return AsIo(io)->file ? 1 : 0; }
+int IoGetSize(intptr_t* io, size64_t* size, libbfio_error_t**) {
+  if (!AsIo(io)->file) return -1;
+  *size = AsIo(io)->file->Size();
+  return 1;
+}
+
+// A libbfio pool holding the segments in order, read through EvidenceIo.
+// Segments stay open once read (libewf's own default; libbfio's limited mode
+// fails with custom handles in this version).
+libbfio_pool_t* NewEvidencePool(const std::vector<std::string>& segments) {
+  libbfio_pool_t* pool = nullptr;
+  if (libbfio_pool_initialize(&pool, 0, LIBBFIO_POOL_UNLIMITED_NUMBER_OF_OPEN_HANDLES, nullptr) !=
+      1) {
+    return nullptr;
+  }
+  for (const std::string& segment : segments) {
+    libbfio_handle_t* handle = nullptr;
+    auto* io = new EvidenceIo{segment, nullptr, 0};
+    int entry = 0;
+    if (libbfio_handle_initialize(&handle, reinterpret_cast<intptr_t*>(io), IoFree, IoClone, IoOpen,
+                                  IoClose, IoRead, IoWrite, IoSeek, IoExists, IoIsOpen, IoGetSize,
+                                  LIBBFIO_FLAG_IO_HANDLE_MANAGED, nullptr) != 1) {
+      delete io;
+      libbfio_pool_free(&pool, nullptr);
+      return nullptr;
+    }
+    if (libbfio_pool_append_handle(pool, &entry, handle, LIBBFIO_OPEN_READ, nullptr) != 1) {
+      libbfio_handle_free(&handle, nullptr);
+      libbfio_pool_free(&pool, nullptr);
+      return nullptr;
+    }
+  }
+  return pool;
+}
+
+// The sector runs of one of libewf's error lists (checksum or acquisition
+// errors), in bytes.
+using CountRuns = int (*)(libewf_handle_t*, uint32_t*, libewf_error_t**);
+using GetRun = int (*)(libewf_handle_t*, uint32_t, uint64_t*, uint64_t*, libewf_error_t**);
+std::vector<MediaRun> SectorRuns(libewf_handle_t* handle, CountRuns count, GetRun get) {
+  std::vector<MediaRun> runs;
+  uint32_t bytes_per_sector = 0, n = 0;
+  if (libewf_handle_get_bytes_per_sector(handle, &bytes_per_sector, nullptr) != 1 ||
+      count(handle, &n, nullptr) != 1) {
+    return runs;
+  }
+  for (uint32_t i = 0; i < n; ++i) {
+    uint64_t first = 0, sectors = 0;
+    if (get(handle, i, &first, &sectors, nullptr) == 1) {
+      runs.push_back(MediaRun{first * bytes_per_sector, sectors * bytes_per_sector});
+    }
+  }
+  return runs;
+}
+
 class EwfImage : public DiskImage {
  public:
-  EwfImage(DiskImageInfo info, libewf_handle_t* handle)
-      : DiskImage(std::move(info)), handle_(handle) {}
+  EwfImage(DiskImageInfo info, libewf_handle_t* handle, libbfio_pool_t* pool)
+      : DiskImage(std::move(info)), handle_(handle), pool_(pool) {}
   ~EwfImage() override {
     libewf_handle_close(handle_, nullptr);
     libewf_handle_free(&handle_, nullptr);
+    libbfio_pool_free(&pool_, nullptr);
   }
   EwfImage(const EwfImage&) = delete;
   EwfImage& operator=(const EwfImage&) = delete;
@@ -205,9 +322,16 @@ class EwfImage : public DiskImage {
     return done;
   }
 
+  std::vector<MediaRun> ChecksumErrors() const override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return SectorRuns(handle_, libewf_handle_get_number_of_checksum_errors,
+                      libewf_handle_get_checksum_error);
+  }
+
  private:
   mutable std::mutex mutex_;
   libewf_handle_t* handle_;
+  libbfio_pool_t* pool_;  // the segments, owned; outlives the handle
 };
 
 std::string HeaderValue(libewf_handle_t* handle, const char* id) {
@@ -301,12 +425,15 @@ Result<std::unique_ptr<DiskImage>> OpenEwf(const std::string& path) {
   if (libewf_handle_initialize(&handle, &error) != 1) {
     return InternalError("initialise libewf: " + EwfErrorText(error));
   }
-  std::vector<char*> names;
-  for (std::string& s : segments) names.push_back(s.data());
-  if (libewf_handle_open(handle, names.data(), static_cast<int>(names.size()), LIBEWF_OPEN_READ,
-                         &error) != 1) {
+  libbfio_pool_t* pool = NewEvidencePool(segments);
+  if (pool == nullptr) {
+    libewf_handle_free(&handle, nullptr);
+    return InternalError("open EWF image " + path + ": cannot set up its segment files");
+  }
+  if (libewf_handle_open_file_io_pool(handle, pool, LIBEWF_OPEN_READ, &error) != 1) {
     std::string text = EwfErrorText(error);
     libewf_handle_free(&handle, nullptr);
+    libbfio_pool_free(&pool, nullptr);
     return CorruptError("open EWF image " + path + " (" + std::to_string(segments.size()) +
                         " segments; " + missing_hint + " may be missing): " + text);
   }
@@ -315,6 +442,7 @@ Result<std::unique_ptr<DiskImage>> OpenEwf(const std::string& path) {
     std::string text = EwfErrorText(error);
     libewf_handle_close(handle, nullptr);
     libewf_handle_free(&handle, nullptr);
+    libbfio_pool_free(&pool, nullptr);
     return CorruptError("read the media size of EWF image " + path + ": " + text);
   }
   DiskImageInfo info;
@@ -330,7 +458,12 @@ Result<std::unique_ptr<DiskImage>> OpenEwf(const std::string& path) {
   info.acquisition_software = HeaderValue(handle, "acquiry_software_version");
   info.stored_md5 = StoredDigest(handle, false);
   info.stored_sha1 = StoredDigest(handle, true);
-  return std::unique_ptr<DiskImage>(std::make_unique<EwfImage>(std::move(info), handle));
+  info.acquisition_errors = SectorRuns(handle, libewf_handle_get_number_of_acquiry_errors,
+                                       libewf_handle_get_acquiry_error);
+  // Damaged chunks are returned as stored (as ewfverify does), not zeroed, and
+  // listed by ChecksumErrors().
+  libewf_handle_set_read_zero_chunk_on_error(handle, 0, nullptr);
+  return std::unique_ptr<DiskImage>(std::make_unique<EwfImage>(std::move(info), handle, pool));
 }
 
 }  // namespace
@@ -353,6 +486,23 @@ DiskImageKind DetectDiskImage(std::string_view name, std::span<const uint8_t> he
   if (ext == "001") return DiskImageKind::kSplitRaw;
   if (ext == "dd" || ext == "img" || ext == "raw") return DiskImageKind::kRaw;
   return DiskImageKind::kNotAnImage;
+}
+
+bool IsLaterImageSegment(const std::string& fs_path, std::span<const uint8_t> head) {
+  // EWF1: signature, fields start (1 byte), segment number (16-bit LE).
+  // EWF2: signature, major, minor, compression (16-bit), segment number (32-bit LE).
+  if (StartsWith(head, kEwfSignature) || StartsWith(head, kLvfSignature)) {
+    return head.size() >= 11 && (head[9] | (head[10] << 8)) >= 2;
+  }
+  if (StartsWith(head, kEwf2Signature) || StartsWith(head, kLef2Signature)) {
+    return head.size() >= 16 && (uint32_t{head[12]} | uint32_t{head[13]} << 8 |
+                                 uint32_t{head[14]} << 16 | uint32_t{head[15]} << 24) >= 2;
+  }
+  const std::string ext = Extension(fs_path);
+  if (ext.size() != 3 || !IsDigits(ext) || ext == "000" || ext == "001") return false;
+  std::error_code ec;
+  const std::string first = fs_path.substr(0, fs_path.size() - 3) + "001";
+  return std::filesystem::exists(std::filesystem::symlink_status(first, ec));
 }
 
 Result<std::unique_ptr<DiskImage>> OpenDiskImage(const std::string& path) {
@@ -416,6 +566,7 @@ Result<ImageVerification> VerifyDiskImage(const DiskImage& image, const std::ato
   result.has_stored = !info.stored_md5.empty() || !info.stored_sha1.empty();
   result.md5_matches = !info.stored_md5.empty() && info.stored_md5 == result.md5;
   result.sha1_matches = !info.stored_sha1.empty() && info.stored_sha1 == result.sha1;
+  result.checksum_errors = image.ChecksumErrors();
   return result;
 }
 

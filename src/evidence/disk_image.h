@@ -3,9 +3,9 @@
 // one RandomAccessSource over the media bytes, with the acquisition metadata
 // and the hashes stored in the image.
 //
-// Every segment is opened read-only. Raw segments go through
-// OpenEvidenceFile (O_NOFOLLOW, O_NOATIME where allowed); libewf opens its
-// segment files itself, read-only.
+// Every segment is opened read-only through OpenEvidenceFile (O_NOFOLLOW,
+// O_NOATIME where allowed, so access times stay as they were); libewf reads
+// EWF segments through a libbfio pool of such files, never opening them itself.
 #ifndef TANTALIO_EVIDENCE_DISK_IMAGE_H_
 #define TANTALIO_EVIDENCE_DISK_IMAGE_H_
 
@@ -22,6 +22,12 @@
 
 namespace tantalio {
 
+// A run of media bytes (whole sectors).
+struct MediaRun {
+  uint64_t offset = 0;
+  uint64_t length = 0;
+};
+
 struct DiskImageInfo {
   std::string format;                 // "raw", "split raw", "ewf"
   uint64_t size = 0;                  // media size in bytes
@@ -31,6 +37,9 @@ struct DiskImageInfo {
       acquisition_software;
   // Hashes stored in the image: lower-case hex, "" when absent.
   std::string stored_md5, stored_sha1;
+  // Sectors the acquiring tool could not read (EWF error2 section): their
+  // bytes in the image are filler, not evidence.
+  std::vector<MediaRun> acquisition_errors;
 };
 
 // An opened disk image. ReadAt is safe for concurrent calls (raw segments use
@@ -39,6 +48,10 @@ class DiskImage : public RandomAccessSource {
  public:
   const DiskImageInfo& info() const { return info_; }
   uint64_t Size() const override { return info_.size; }
+  // Chunks read so far whose stored checksum did not match their data (EWF;
+  // always empty for raw images, which store no checksums). Their bytes are
+  // returned as stored, so the media hash shows the damage too.
+  virtual std::vector<MediaRun> ChecksumErrors() const { return {}; }
 
  protected:
   explicit DiskImage(DiskImageInfo info) : info_(std::move(info)) {}
@@ -70,11 +83,19 @@ bool LooksLikeDiskImageName(std::string_view name);
 // The content wins: an EWF signature makes kEwf whatever the name.
 DiskImageKind DetectDiskImage(std::string_view name, std::span<const uint8_t> head);
 
+// True for a later file of a multi-file image: an EWF segment whose header
+// says segment 2 or more (E02, EAA, Ex02, ...), or `x.002`, `x.003`, ...
+// beside an `x.001`. Such a file is read through its first segment; on its
+// own it is hashed as a plain file. `head` is the file's first 16 bytes (or
+// fewer when it is shorter).
+bool IsLaterImageSegment(const std::string& fs_path, std::span<const uint8_t> head);
+
 struct ImageVerification {
   std::string md5, sha1;  // computed over the media, lower-case hex
   bool md5_matches = false;
   bool sha1_matches = false;
-  bool has_stored = false;  // the image stores at least one hash
+  bool has_stored = false;                // the image stores at least one hash
+  std::vector<MediaRun> checksum_errors;  // chunks that failed their stored checksum
 };
 
 // Streams the whole media through MD5 and SHA-1 in bounded memory and

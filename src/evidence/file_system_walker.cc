@@ -2,10 +2,13 @@
 
 #include <tsk/libtsk.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <memory>
+#include <string>
 
 namespace tantalio {
 namespace {
@@ -61,13 +64,19 @@ std::string Upper(const char* s) {
   return out;
 }
 
-// BitLocker ("-FVE-FS-" at byte 3) and LUKS ("LUKS\xba\xbe" at 0).
+// BitLocker ("-FVE-FS-" at byte 3), LUKS ("LUKS\xba\xbe" at 0) and FileVault 2
+// (an Apple CoreStorage physical volume: format version 1 at byte 8, volume
+// header block type 0x10 at 10 and "CS" at 88).
 std::string DetectEncryption(const RandomAccessSource& image, uint64_t offset) {
-  uint8_t head[16] = {};
+  uint8_t head[96] = {};
   auto n = image.ReadAt(offset, head);
   if (!n.ok() || *n < 11) return "";
   if (std::memcmp(head + 3, "-FVE-FS-", 8) == 0) return "BitLocker";
   if (std::memcmp(head, "LUKS\xba\xbe", 6) == 0) return "LUKS";
+  if (*n >= 90 && head[8] == 1 && head[9] == 0 && head[10] == 0x10 && head[11] == 0 &&
+      std::memcmp(head + 88, "CS", 2) == 0) {
+    return "FileVault";
+  }
   return "";
 }
 
@@ -204,21 +213,49 @@ void Report(const FsProblemSink& problem, std::string volume, std::string encryp
   problem(p);
 }
 
-}  // namespace
+// An image opened in The Sleuth Kit over a byte source. img is declared after bridge so that it
+// closes first.
+struct TskImage {
+  std::unique_ptr<ImageBridge, BridgeFree> bridge;
+  std::unique_ptr<TSK_IMG_INFO, ImgClose> img;
+};
 
-Status WalkFileSystems(const RandomAccessSource& image, const FsVisitor& visit,
-                       const FsProblemSink& problem) {
-  std::unique_ptr<ImageBridge, BridgeFree> bridge(
-      static_cast<ImageBridge*>(std::calloc(1, sizeof(ImageBridge))));
-  if (!bridge) return ResourceExhaustedError("allocate Sleuth Kit image bridge");
-  bridge->source = &image;
+Status OpenTskImage(const RandomAccessSource& image, TskImage& out) {
+  out.bridge.reset(static_cast<ImageBridge*>(std::calloc(1, sizeof(ImageBridge))));
+  if (!out.bridge) return ResourceExhaustedError("allocate Sleuth Kit image bridge");
+  out.bridge->source = &image;
   tsk_error_reset();
-  std::unique_ptr<TSK_IMG_INFO, ImgClose> img(
-      tsk_img_open_external(bridge.get(), static_cast<TSK_OFF_T>(image.Size()), 512, BridgeRead,
-                            BridgeClose, BridgeStat));
-  if (!img) return InternalError("open image in The Sleuth Kit: " + TskErrorText());
-  // Declared after img so that they close first.
-  std::unique_ptr<TSK_VS_INFO, VsClose> vs(tsk_vs_open(img.get(), 0, TSK_VS_TYPE_DETECT));
+  out.img.reset(tsk_img_open_external(out.bridge.get(), static_cast<TSK_OFF_T>(image.Size()), 512,
+                                      BridgeRead, BridgeClose, BridgeStat));
+  if (!out.img) return InternalError("open image in The Sleuth Kit: " + TskErrorText());
+  return Status::Ok();
+}
+
+// What to do with each volume of an image. Every callback returns false to stop.
+struct VolumeCallbacks {
+  // A file system recognised in `volume` ("p1", or "" without a volume system), whose volume
+  // ends at byte `end` of the image (clamped to its size).
+  std::function<bool(TSK_FS_INFO* fs, const std::string& volume, uint64_t end)> file_system;
+  // No file system recognised in `volume` ("" for the whole image), which covers bytes
+  // [start, start + length) of the image (clamped to its size). `why` holds TSK's reason.
+  std::function<bool(const std::string& volume, uint64_t start, uint64_t length,
+                     const std::string& description, const std::string& why)>
+      unrecognised;
+  // Space of the volume system outside any partition (clamped to the image); may be empty.
+  std::function<bool(uint64_t start, uint64_t length)> unpartitioned;
+};
+
+// Opens the volume system of `image` (or the whole image as one volume) and hands each volume to
+// `callbacks`. Partitions past the end of the image and encrypted volumes are reported through
+// `problem`. Returns an error only when the image cannot be opened at all.
+Status ForEachVolume(const RandomAccessSource& image, const VolumeCallbacks& callbacks,
+                     const FsProblemSink& problem) {
+  TskImage tsk;
+  TANTALIO_RETURN_IF_ERROR(OpenTskImage(image, tsk));
+  TSK_IMG_INFO* img = tsk.img.get();
+  const uint64_t size = image.Size();
+  // Declared after tsk so that it closes first.
+  std::unique_ptr<TSK_VS_INFO, VsClose> vs(tsk_vs_open(img, 0, TSK_VS_TYPE_DETECT));
   if (!vs) {
     tsk_error_reset();
     std::string encryption = DetectEncryption(image, 0);
@@ -227,21 +264,30 @@ Status WalkFileSystems(const RandomAccessSource& image, const FsVisitor& visit,
              UnsupportedError("the image is a " + encryption + " encrypted volume"));
       return Status::Ok();
     }
-    std::unique_ptr<TSK_FS_INFO, FsClose> fs(tsk_fs_open_img(img.get(), 0, TSK_FS_TYPE_DETECT));
+    std::unique_ptr<TSK_FS_INFO, FsClose> fs(tsk_fs_open_img(img, 0, TSK_FS_TYPE_DETECT));
     if (!fs) {
-      return UnsupportedError("no volume system or file system recognised: " + TskErrorText());
+      const std::string why = TskErrorText();
+      callbacks.unrecognised("", 0, size, "", why);
+      return Status::Ok();
     }
-    WalkOne(fs.get(), "", visit, problem);
+    callbacks.file_system(fs.get(), "", size);
     return Status::Ok();
   }
   int number = 0;
-  const uint64_t size = image.Size();
   for (TSK_PNUM_T i = 0; i < vs->part_count; ++i) {
     const TSK_VS_PART_INFO* part = tsk_vs_part_get(vs.get(), i);
-    if (part == nullptr || (part->flags & TSK_VS_PART_FLAG_ALLOC) == 0) continue;
-    const std::string volume = "p" + std::to_string(++number);
+    if (part == nullptr) continue;
     const uint64_t start = static_cast<uint64_t>(part->start) * vs->block_size;
     const uint64_t length = static_cast<uint64_t>(part->len) * vs->block_size;
+    if ((part->flags & TSK_VS_PART_FLAG_ALLOC) == 0) {
+      if ((part->flags & TSK_VS_PART_FLAG_UNALLOC) != 0 && callbacks.unpartitioned &&
+          start < size && length > 0 &&
+          !callbacks.unpartitioned(start, std::min(length, size - start))) {
+        break;
+      }
+      continue;
+    }
+    const std::string volume = "p" + std::to_string(++number);
     if (start >= size) {
       Report(problem, volume, "",
              CorruptError("partition " + volume + " starts at byte " + std::to_string(start) +
@@ -263,15 +309,124 @@ Status WalkFileSystems(const RandomAccessSource& image, const FsVisitor& visit,
     tsk_error_reset();
     std::unique_ptr<TSK_FS_INFO, FsClose> fs(tsk_fs_open_vol(part, TSK_FS_TYPE_DETECT));
     if (!fs) {
-      Report(problem, volume, "",
-             UnsupportedError("partition " + volume + " (" +
-                              std::string(part->desc != nullptr ? part->desc : "") +
-                              "): no file system recognised: " + TskErrorText()));
+      const std::string why = TskErrorText();
+      if (!callbacks.unrecognised(volume, start, std::min(length, size - start),
+                                  part->desc != nullptr ? part->desc : "", why)) {
+        break;
+      }
       continue;
     }
-    if (!WalkOne(fs.get(), volume, visit, problem)) break;
+    if (!callbacks.file_system(fs.get(), volume, start + std::min(length, size - start))) break;
   }
   return Status::Ok();
+}
+
+// Merges the unallocated blocks of one file system into ranges for the visitor.
+struct UnallocState {
+  const std::function<bool(const UnallocatedRange&)>* visit;
+  UnallocatedRange pending;   // the run being extended; length 0 when none
+  TSK_DADDR_T next_addr = 0;  // the block that would extend `pending`
+  uint64_t block_size = 0;
+  uint64_t fs_offset = 0;
+  uint64_t end = 0;  // end of the data: the image, and the partition when there is one
+  bool stopped = false;
+
+  // Hands `pending` over (clamped to `end`); false when the visitor stopped.
+  bool Flush() {
+    if (pending.length == 0) return true;
+    if (pending.offset < end) {
+      UnallocatedRange range = pending;
+      range.length = std::min(range.length, end - range.offset);
+      if (!(*visit)(range)) stopped = true;
+    }
+    pending.length = 0;
+    return !stopped;
+  }
+};
+
+TSK_WALK_RET_ENUM VisitUnallocBlock(const TSK_FS_BLOCK* block, void* ptr) {
+  auto* state = static_cast<UnallocState*>(ptr);
+  if (state->pending.length != 0 && block->addr == state->next_addr) {
+    state->pending.length += state->block_size;
+  } else {
+    if (!state->Flush()) return TSK_WALK_STOP;
+    state->pending.offset =
+        state->fs_offset + static_cast<uint64_t>(block->addr) * state->block_size;
+    state->pending.length = state->block_size;
+  }
+  state->next_addr = block->addr + 1;
+  return TSK_WALK_CONT;
+}
+
+// Reports the unallocated blocks of `fs`; false when the visitor stopped.
+bool UnallocatedOfFileSystem(TSK_FS_INFO* fs, const std::string& volume, uint64_t end,
+                             const std::function<bool(const UnallocatedRange&)>& visit,
+                             const FsProblemSink& problem) {
+  UnallocState state;
+  state.visit = &visit;
+  state.pending.volume =
+      (volume.empty() ? "" : volume + "/") + Upper(tsk_fs_type_toname(fs->ftype));
+  state.block_size = fs->block_size;
+  state.fs_offset = static_cast<uint64_t>(fs->offset);
+  state.end = end;
+  auto flags = static_cast<TSK_FS_BLOCK_WALK_FLAG_ENUM>(TSK_FS_BLOCK_WALK_FLAG_UNALLOC |
+                                                        TSK_FS_BLOCK_WALK_FLAG_AONLY);
+  tsk_error_reset();
+  if (tsk_fs_block_walk(fs, fs->first_block, fs->last_block, flags, VisitUnallocBlock, &state) !=
+          0 &&
+      !state.stopped) {
+    Report(problem, volume, "",
+           CorruptError("unallocated blocks of " + state.pending.volume + ": " + TskErrorText()));
+  }
+  if (state.stopped) return false;
+  return state.Flush();
+}
+
+}  // namespace
+
+Status WalkFileSystems(const RandomAccessSource& image, const FsVisitor& visit,
+                       const FsProblemSink& problem) {
+  Status nothing;  // set when neither a volume system nor a file system is recognised
+  VolumeCallbacks callbacks;
+  callbacks.file_system = [&](TSK_FS_INFO* fs, const std::string& volume, uint64_t) {
+    return WalkOne(fs, volume, visit, problem);
+  };
+  callbacks.unrecognised = [&](const std::string& volume, uint64_t, uint64_t,
+                               const std::string& description, const std::string& why) {
+    if (volume.empty()) {
+      nothing = UnsupportedError("no volume system or file system recognised: " + why);
+      return false;
+    }
+    Report(problem, volume, "",
+           UnsupportedError("partition " + volume + " (" + description +
+                            "): no file system recognised: " + why));
+    return true;
+  };
+  TANTALIO_RETURN_IF_ERROR(ForEachVolume(image, callbacks, problem));
+  return nothing;
+}
+
+Status ForEachUnallocatedRange(const RandomAccessSource& image,
+                               const std::function<bool(const UnallocatedRange&)>& visit,
+                               const FsProblemSink& problem) {
+  auto whole = [&](std::string volume, uint64_t start, uint64_t length) {
+    UnallocatedRange range;
+    range.volume = std::move(volume);
+    range.offset = start;
+    range.length = length;
+    return length == 0 || visit(range);
+  };
+  VolumeCallbacks callbacks;
+  callbacks.file_system = [&](TSK_FS_INFO* fs, const std::string& volume, uint64_t end) {
+    return UnallocatedOfFileSystem(fs, volume, end, visit, problem);
+  };
+  callbacks.unrecognised = [&](const std::string& volume, uint64_t start, uint64_t length,
+                               const std::string&,
+                               const std::string&) { return whole(volume, start, length); };
+  callbacks.unpartitioned = [&](uint64_t start, uint64_t length) {
+    return whole("unpartitioned", start, length);
+  };
+  return ForEachVolume(image, callbacks, problem);
 }
 
 }  // namespace tantalio

@@ -64,6 +64,32 @@ using FsProblemSink = std::function<void(const FsProblem&)>;
 Status WalkFileSystems(const RandomAccessSource& image, const FsVisitor& visit,
                        const FsProblemSink& problem);
 
+// Space of an image that no file holds, for carving.
+struct UnallocatedRange {
+  // The path prefix as in FsEntry.path: "p1/FAT16", "FAT16" (no volume system), "p2" (a
+  // partition without a recognised file system), "unpartitioned" (space of the volume system
+  // outside any partition), "" (the whole image: neither volume system nor file system).
+  std::string volume;
+  uint64_t offset = 0;  // absolute byte offset in the image
+  uint64_t length = 0;
+};
+
+// Calls `visit` for the unallocated space of `image`: in each recognised file system, its
+// unallocated blocks (adjacent blocks merged into one range); space outside any partition
+// (TSK's unallocated volume-system entries); partitions whose file system is not recognised
+// and not encrypted (whole partition); with neither volume system nor file system, the whole
+// image. Encrypted volumes are reported through `problem` like WalkFileSystems does, not as
+// ranges. Ranges come in offset order per volume. Returns an error only when nothing could be
+// examined. `visit` returning false stops.
+//
+// Ranges are clamped to the image (and to their partition). Partitions past the end of the
+// image are reported through `problem` as by WalkFileSystems; a partition without a recognised
+// file system is a range, not a problem. Only block addresses are read (TSK's allocation
+// bitmaps/FAT), never block contents.
+Status ForEachUnallocatedRange(const RandomAccessSource& image,
+                               const std::function<bool(const UnallocatedRange&)>& visit,
+                               const FsProblemSink& problem);
+
 }  // namespace tantalio
 
 #endif  // TANTALIO_EVIDENCE_FILE_SYSTEM_WALKER_H_

@@ -131,6 +131,13 @@ FileType SniffType(std::span<const uint8_t> head) {
 
 bool ExtensionMismatch(const FileType& type, std::string_view lower_extension) {
   if (type.family == TypeFamily::kUnknown || lower_extension.empty()) return false;
+  if (type.mime == "application/x-ewf") {  // segments E01, E02, ..., EAA, ..., Ex01, S01, ...
+    const char first = lower_extension[0];
+    const size_t n = lower_extension.size();
+    if ((first == 'e' || first == 's') && (n == 3 || (n == 4 && lower_extension[1] == 'x'))) {
+      return false;
+    }
+  }
   std::string_view list = type.extensions;
   while (!list.empty()) {
     size_t space = list.find(' ');

@@ -68,6 +68,11 @@ TEST(FileTypeTest, ExtensionMismatch) {
   EXPECT_TRUE(ExtensionMismatch(jpeg, "jp"));  // whole words only
   FileType unknown = Sniff(std::string("\x01\x02\x03\x00", 4));
   EXPECT_FALSE(ExtensionMismatch(unknown, "jpg"));
+  FileType ewf = Sniff(Padded(std::string("EVF\x09\x0d\x0a\xff\x00", 8)));
+  for (const char* segment : {"e01", "e02", "eaa", "ex01", "s01"}) {
+    EXPECT_FALSE(ExtensionMismatch(ewf, segment)) << segment;
+  }
+  EXPECT_TRUE(ExtensionMismatch(ewf, "jpg"));
   EXPECT_TRUE(IsArchive(Sniff(Padded("PK\x03\x04"))));
   EXPECT_FALSE(IsArchive(jpeg));
 }
