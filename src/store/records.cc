@@ -32,6 +32,7 @@ void ScanRecords::MergeFrom(ScanRecords&& other) {
   MoveAppend(other.completed_units, completed_units);
   MoveAppend(other.chat_databases, chat_databases);
   MoveAppend(other.identifiers, identifiers);
+  MoveAppend(other.disk_images, disk_images);
 }
 
 size_t ScanRecords::ChatRowCount() const {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "store/chat_records.h"
+#include "store/disk_image_records.h"
 #include "store/hash_set_records.h"
 
 namespace tantalio {
@@ -66,6 +67,11 @@ struct FileRecord {
   std::optional<int64_t> mtime;
   std::optional<int64_t> atime;
   std::optional<int64_t> ctime;
+  std::optional<int64_t> crtime;  // creation (birth) time, where the file system records it
+  std::optional<uint64_t> inode;  // inode or MFT entry, for files inside disk images
+  // Inside disk images: one of kAllocation* (allocated, deleted, orphan,
+  // carved). Empty for files read from a live folder or an archive.
+  std::string allocation;
   std::string link_target;
   std::string mime;
   std::string extension;
@@ -119,6 +125,7 @@ struct ScanRecords {
   std::vector<MatchRecord> matches;  // against known hash sets
   std::vector<ChatDatabaseRecord> chat_databases;
   std::vector<IdentifierRecord> identifiers;
+  std::vector<DiskImageRecord> disk_images;
   // Top-level evidence items finished by these records: a re-run skips them.
   std::vector<std::string> completed_units;
 
@@ -127,7 +134,7 @@ struct ScanRecords {
   // Rows a writer will insert besides contents and metadata.
   size_t RecordCount() const {
     return files.size() + errors.size() + completed_units.size() + identifiers.size() +
-           ChatRowCount();
+           disk_images.size() + ChatRowCount();
   }
   bool empty() const {
     return RecordCount() == 0 && contents.empty() && metadata.empty() && fingerprints.empty() &&
@@ -186,6 +193,10 @@ struct CaseSummary {
   uint64_t errors = 0;
   uint64_t images_with_gps = 0;
   uint64_t inside_archives = 0;
+  uint64_t disk_images = 0;
+  uint64_t deleted_files = 0;  // deleted or orphan files recovered from disk images
+  uint64_t carved_files = 0;
+  uint64_t integrity_failures = 0;  // disk images whose integrity check failed
 };
 
 struct SharedContent {

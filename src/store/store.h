@@ -88,6 +88,9 @@ class Store {
   // then forensic path. Stops early when `visit` returns false.
   virtual Status ForEachFile(int64_t case_id, std::optional<int64_t> device_id,
                              const std::function<bool(const FileRow&)>& visit) = 0;
+  // The disk images scanned into the case (or one device), by device and path.
+  virtual Result<std::vector<DiskImageRow>> ListDiskImages(int64_t case_id,
+                                                           std::optional<int64_t> device_id) = 0;
   virtual Status ForEachError(int64_t case_id, std::optional<int64_t> device_id,
                               const std::function<bool(const StoredError&)>& visit) = 0;
 

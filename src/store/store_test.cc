@@ -186,7 +186,7 @@ TEST_P(StoreTest, AuditChainDetectsTampering) {
 }
 
 TEST_P(StoreTest, RefusesASchemaFromTheFuture) {
-  EXPECT_EQ(*store_->SchemaVersion(), 4);
+  EXPECT_EQ(*store_->SchemaVersion(), 5);
   store_.reset();
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(dir_.Sub("case.db").c_str(), &db), SQLITE_OK);
@@ -197,6 +197,72 @@ TEST_P(StoreTest, RefusesASchemaFromTheFuture) {
   auto reopened = Store::Open(uri_);
   EXPECT_EQ(reopened.status().code(), StatusCode::kUnsupported);
   EXPECT_NE(reopened.status().message().find("newer"), std::string::npos);
+}
+
+TEST_P(StoreTest, DiskImagesAndFileSystemDetailsRoundTrip) {
+  IngestBatch b = Batch("laptop/disk.E01/p1/FAT16/DCIM/a.jpg", "aa");
+  FileRecord& f = b.files.back();
+  f.unit_path = "laptop/disk.E01";
+  f.crtime = 1489312800;
+  f.inode = 1234;
+  f.allocation = kAllocationDeleted;
+  FileRecord carved =
+      Batch("laptop/disk.E01/p1/FAT16/$Unallocated/carved-at-1048576.jpg", "aa").files.back();
+  carved.allocation = kAllocationCarved;
+  b.files.push_back(carved);
+  DiskImageRecord image;
+  image.forensic_path = "laptop/disk.E01";
+  image.format = "ewf";
+  image.media_size = 8 << 20;
+  image.segments = "disk.E01\ndisk.E02";
+  image.examiner = "Examiner (fictional)";
+  image.stored_md5 = "00112233445566778899aabbccddeeff";
+  image.computed_md5 = "ffeeddccbbaa99887766554433221100";
+  image.integrity = kIntegrityMismatch;
+  image.volumes = "p1 FAT16";
+  image.files = 2;
+  image.deleted = 1;
+  image.carved = 1;
+  b.disk_images.push_back(image);
+  ASSERT_TRUE(store_->Apply(b).ok());
+
+  std::vector<FileRecord> files;
+  ASSERT_TRUE(store_
+                  ->ForEachFile(case_.id, std::nullopt,
+                                [&](const FileRow& row) { return files.push_back(row.file), true; })
+                  .ok());
+  ASSERT_EQ(files.size(), 2u);  // by path: "$Unallocated/..." sorts before "DCIM/..."
+  EXPECT_EQ(files[1].allocation, kAllocationDeleted);
+  EXPECT_EQ(files[1].inode, 1234u);
+  EXPECT_EQ(files[1].crtime, 1489312800);
+  EXPECT_EQ(files[0].allocation, kAllocationCarved);
+  EXPECT_FALSE(files[0].inode.has_value());
+
+  auto images = store_->ListDiskImages(case_.id, device_.id);
+  ASSERT_TRUE(images.ok()) << images.status().ToString();
+  ASSERT_EQ(images->size(), 1u);
+  EXPECT_EQ((*images)[0].device, "phone1");
+  EXPECT_EQ((*images)[0].image.examiner, "Examiner (fictional)");
+  EXPECT_EQ((*images)[0].image.integrity, kIntegrityMismatch);
+  EXPECT_EQ((*images)[0].image.segments, image.segments);
+  EXPECT_EQ((*images)[0].image.carved, 1u);
+
+  // A re-scan replaces the image's row with the latest reading.
+  IngestBatch again;
+  again.device_id = device_.id;
+  image.integrity = kIntegrityVerified;
+  again.disk_images.push_back(image);
+  ASSERT_TRUE(store_->Apply(again).ok());
+  images = store_->ListDiskImages(case_.id, std::nullopt);
+  ASSERT_EQ(images->size(), 1u);
+  EXPECT_EQ((*images)[0].image.integrity, kIntegrityVerified);
+
+  auto summary = store_->SummarizeCase(case_.id, std::nullopt);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->disk_images, 1u);
+  EXPECT_EQ(summary->deleted_files, 1u);
+  EXPECT_EQ(summary->carved_files, 1u);
+  EXPECT_EQ(summary->integrity_failures, 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite:"));

@@ -288,11 +288,46 @@ CREATE TABLE identifiers(
 CREATE INDEX identifiers_by_value ON identifiers(kind, value);
 )sql";
 
+constexpr std::string_view kV5 = R"sql(
+ALTER TABLE files ADD COLUMN crtime INTEGER;
+ALTER TABLE files ADD COLUMN inode INTEGER;
+ALTER TABLE files ADD COLUMN allocation TEXT NOT NULL DEFAULT '';
+CREATE TABLE disk_images(
+  device_id INTEGER NOT NULL REFERENCES devices(id),
+  forensic_path BLOB NOT NULL,
+  format TEXT NOT NULL,
+  media_size INTEGER NOT NULL,
+  segments BLOB NOT NULL DEFAULT '',
+  examiner TEXT NOT NULL DEFAULT '',
+  case_number TEXT NOT NULL DEFAULT '',
+  evidence_number TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  notes TEXT NOT NULL DEFAULT '',
+  acquired_at TEXT NOT NULL DEFAULT '',
+  acquisition_software TEXT NOT NULL DEFAULT '',
+  stored_md5 TEXT NOT NULL DEFAULT '',
+  stored_sha1 TEXT NOT NULL DEFAULT '',
+  computed_md5 TEXT NOT NULL DEFAULT '',
+  computed_sha1 TEXT NOT NULL DEFAULT '',
+  integrity TEXT NOT NULL,
+  integrity_detail TEXT NOT NULL DEFAULT '',
+  volumes TEXT NOT NULL DEFAULT '',
+  files INTEGER NOT NULL DEFAULT 0,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  orphans INTEGER NOT NULL DEFAULT 0,
+  carved INTEGER NOT NULL DEFAULT 0,
+  scan_id INTEGER REFERENCES scans(id),
+  recorded_at TEXT NOT NULL,
+  PRIMARY KEY(device_id, forensic_path));
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "cases, devices, files, contents, metadata, fingerprints, errors, audit", kV1},
     {2, "fingerprints: partial flag, decoder warning and producer; index by value", kV2},
     {3, "hash sets, entries, matches, matched sets per device; PDQ orientations", kV3},
     {4, "chat databases (chats, members, messages, media, invites, contacts); identifiers", kV4},
+    {5, "disk images (acquisition metadata, integrity); file creation time, inode, allocation",
+     kV5},
 };
 
 }  // namespace

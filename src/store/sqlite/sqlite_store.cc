@@ -228,6 +228,7 @@ class SqliteStore : public Store {
     TANTALIO_RETURN_IF_ERROR(WriteMetadata(batch));
     TANTALIO_RETURN_IF_ERROR(WriteFingerprints(batch));
     TANTALIO_RETURN_IF_ERROR(WriteErrors(batch));
+    TANTALIO_RETURN_IF_ERROR(WriteDiskImages(batch));
     TANTALIO_RETURN_IF_ERROR(hash_sets_->WriteMatches(batch.matches));
     TANTALIO_RETURN_IF_ERROR(
         chats_->WriteChatDatabases(batch.device_id, ScanId(batch), batch.chat_databases));
@@ -250,7 +251,7 @@ class SqliteStore : public Store {
         "SELECT d.label, f.forensic_path, f.unit_path, f.kind, f.status, f.size, f.mtime, f.atime,"
         " f.ctime, f.link_target, f.mime, f.extension, f.extension_mismatch, f.depth,"
         " COALESCE(f.sha256, ''), f.note, COALESCE(c.md5, ''), COALESCE(c.sha1, ''),"
-        " COALESCE(p.value, ''), p.quality"
+        " COALESCE(p.value, ''), p.quality, f.crtime, f.inode, f.allocation"
         " FROM files f JOIN devices d ON d.id = f.device_id"
         " LEFT JOIN contents c ON c.sha256 = f.sha256"
         " LEFT JOIN fingerprints p ON p.sha256 = f.sha256 AND p.algorithm = 'pdq'"
@@ -283,7 +284,56 @@ class SqliteStore : public Store {
       row.sha1 = s.Text(17);
       row.pdq = s.Text(18);
       if (!s.IsNull(19)) row.pdq_quality = static_cast<int>(s.Int(19));
+      f.crtime = s.OptionalInt(20);
+      if (!s.IsNull(21)) f.inode = static_cast<uint64_t>(s.Int(21));
+      f.allocation = s.Text(22);
       if (!visit(row)) return Status::Ok();
+    }
+  }
+
+  Result<std::vector<DiskImageRow>> ListDiskImages(int64_t case_id,
+                                                   std::optional<int64_t> device_id) override {
+    Statement s(*db_,
+                "SELECT d.label, i.forensic_path, i.format, i.media_size, i.segments, i.examiner,"
+                " i.case_number, i.evidence_number, i.description, i.notes, i.acquired_at,"
+                " i.acquisition_software, i.stored_md5, i.stored_sha1, i.computed_md5,"
+                " i.computed_sha1, i.integrity, i.integrity_detail, i.volumes, i.files, i.deleted,"
+                " i.orphans, i.carved, i.recorded_at"
+                " FROM disk_images i JOIN devices d ON d.id = i.device_id"
+                " WHERE d.case_id = ?1 AND (?2 IS NULL OR d.id = ?2)"
+                " ORDER BY d.label, i.forensic_path");
+    s.Bind(1, case_id).Bind(2, device_id);
+    std::vector<DiskImageRow> out;
+    while (true) {
+      TANTALIO_ASSIGN_OR_RETURN(bool has_row, s.Step());
+      if (!has_row) return out;
+      DiskImageRow row;
+      row.device = s.Text(0);
+      DiskImageRecord& d = row.image;
+      d.forensic_path = s.Text(1);
+      d.format = s.Text(2);
+      d.media_size = static_cast<uint64_t>(s.Int(3));
+      d.segments = s.Text(4);
+      d.examiner = s.Text(5);
+      d.case_number = s.Text(6);
+      d.evidence_number = s.Text(7);
+      d.description = s.Text(8);
+      d.notes = s.Text(9);
+      d.acquired_at = s.Text(10);
+      d.acquisition_software = s.Text(11);
+      d.stored_md5 = s.Text(12);
+      d.stored_sha1 = s.Text(13);
+      d.computed_md5 = s.Text(14);
+      d.computed_sha1 = s.Text(15);
+      d.integrity = s.Text(16);
+      d.integrity_detail = s.Text(17);
+      d.volumes = s.Text(18);
+      d.files = static_cast<uint64_t>(s.Int(19));
+      d.deleted = static_cast<uint64_t>(s.Int(20));
+      d.orphans = static_cast<uint64_t>(s.Int(21));
+      d.carved = static_cast<uint64_t>(s.Int(22));
+      row.recorded_at = s.Text(23);
+      out.push_back(std::move(row));
     }
   }
 
@@ -320,7 +370,9 @@ class SqliteStore : public Store {
         "   COALESCE(SUM(status = 'encrypted'), 0) AS encrypted,"
         "   COALESCE(SUM(status = 'link'), 0) AS links,"
         "   COALESCE(SUM(status = 'special'), 0) AS special,"
-        "   COALESCE(SUM(depth > 0), 0) AS inside FROM files_in)"
+        "   COALESCE(SUM(depth > 0), 0) AS inside,"
+        "   COALESCE(SUM(allocation IN ('deleted', 'orphan')), 0) AS deleted,"
+        "   COALESCE(SUM(allocation = 'carved'), 0) AS carved FROM files_in)"
         " SELECT (SELECT COUNT(*) FROM scope), files, bytes,"
         "  (SELECT COUNT(*) FROM by_content),"
         "  (SELECT COALESCE(SUM(n), 0) FROM by_content WHERE n > 1),"
@@ -329,7 +381,11 @@ class SqliteStore : public Store {
         "  (SELECT COUNT(*) FROM errors WHERE device_id IN scope),"
         "  (SELECT COUNT(DISTINCT m.sha256) FROM image_metadata m JOIN files_in f ON f.sha256 = "
         "m.sha256"
-        "    WHERE m.gps_latitude IS NOT NULL)"
+        "    WHERE m.gps_latitude IS NOT NULL),"
+        "  deleted, carved,"
+        "  (SELECT COUNT(*) FROM disk_images WHERE device_id IN scope),"
+        "  (SELECT COUNT(*) FROM disk_images WHERE device_id IN scope"
+        "    AND integrity IN ('MISMATCH', 'unreadable'))"
         " FROM totals");
     s.Bind(1, case_id).Bind(2, device_id);
     TANTALIO_ASSIGN_OR_RETURN(bool row, s.Step());
@@ -349,6 +405,10 @@ class SqliteStore : public Store {
     out.inside_archives = count(10);
     out.errors = count(11);
     out.images_with_gps = count(12);
+    out.deleted_files = count(13);
+    out.carved_files = count(14);
+    out.disk_images = count(15);
+    out.integrity_failures = count(16);
     return out;
   }
 
@@ -588,7 +648,8 @@ class SqliteStore : public Store {
         *db_,
         "INSERT OR IGNORE INTO files(device_id, forensic_path, unit_path, kind, status, size,"
         " mtime, atime, ctime, link_target, mime, extension, extension_mismatch, depth, sha256,"
-        " note, scan_id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        " note, scan_id, crtime, inode, allocation)"
+        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     uint64_t inserted = 0;
     for (const auto& f : batch.files) {
       s.Bind(1, batch.device_id)
@@ -605,7 +666,13 @@ class SqliteStore : public Store {
           .Bind(13, int64_t{f.extension_mismatch ? 1 : 0})
           .Bind(14, int64_t{f.depth})
           .Bind(16, f.note)
-          .Bind(17, ScanId(batch));
+          .Bind(17, ScanId(batch))
+          .Bind(18, f.crtime)
+          .Bind(20, f.allocation);
+      if (f.inode)
+        s.Bind(19, static_cast<int64_t>(*f.inode));
+      else
+        s.BindNull(19);
       if (f.link_target.empty())
         s.BindNull(10);
       else
@@ -668,6 +735,47 @@ class SqliteStore : public Store {
                                    .Bind(8, f.warning)
                                    .Bind(9, f.producer)
                                    .Bind(10, f.variants)
+                                   .Run());
+    }
+    return Status::Ok();
+  }
+
+  // A re-scan of the same image replaces its row: the latest reading stands.
+  Status WriteDiskImages(const IngestBatch& batch) {
+    if (batch.disk_images.empty()) return Status::Ok();
+    Statement s(*db_,
+                "INSERT OR REPLACE INTO disk_images(device_id, forensic_path, format, media_size,"
+                " segments, examiner, case_number, evidence_number, description, notes,"
+                " acquired_at, acquisition_software, stored_md5, stored_sha1, computed_md5,"
+                " computed_sha1, integrity, integrity_detail, volumes, files, deleted, orphans,"
+                " carved, scan_id, recorded_at)"
+                " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    for (const DiskImageRecord& d : batch.disk_images) {
+      TANTALIO_RETURN_IF_ERROR(s.Bind(1, batch.device_id)
+                                   .BindBlob(2, d.forensic_path)
+                                   .Bind(3, d.format)
+                                   .Bind(4, static_cast<int64_t>(d.media_size))
+                                   .BindBlob(5, d.segments)
+                                   .Bind(6, d.examiner)
+                                   .Bind(7, d.case_number)
+                                   .Bind(8, d.evidence_number)
+                                   .Bind(9, d.description)
+                                   .Bind(10, d.notes)
+                                   .Bind(11, d.acquired_at)
+                                   .Bind(12, d.acquisition_software)
+                                   .Bind(13, d.stored_md5)
+                                   .Bind(14, d.stored_sha1)
+                                   .Bind(15, d.computed_md5)
+                                   .Bind(16, d.computed_sha1)
+                                   .Bind(17, d.integrity)
+                                   .Bind(18, d.integrity_detail)
+                                   .Bind(19, d.volumes)
+                                   .Bind(20, static_cast<int64_t>(d.files))
+                                   .Bind(21, static_cast<int64_t>(d.deleted))
+                                   .Bind(22, static_cast<int64_t>(d.orphans))
+                                   .Bind(23, static_cast<int64_t>(d.carved))
+                                   .Bind(24, ScanId(batch))
+                                   .Bind(25, UtcNow())
                                    .Run());
     }
     return Status::Ok();
