@@ -170,7 +170,7 @@ TEST_F(CliTest, ScanListsFilesWithHashesTypesAndOddNames) {
   ASSERT_EQ(csv.exit_code, 0);
   EXPECT_EQ(csv.out.substr(0, csv.out.find('\n')),
             "device,forensic_path,kind,size,mime,extension_mismatch,md5,sha1,sha256,status,mtime,"
-            "link_target,pdq,pdq_quality,pdq_low_quality");
+            "link_target,pdq,pdq_quality,pdq_low_quality,allocation,inode,atime,ctime,crtime,note");
   EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 9);
 
   // A second run has nothing left to do.
@@ -369,6 +369,68 @@ TEST_F(CliTest, EvidenceIsLeftExactlyAsItWas) {
   ASSERT_EQ(Tantalio("scan --case op --device d " + Quote(dir_.Sub("ev"))).exit_code, 0);
   ASSERT_EQ(Tantalio("verify --case op --device d").exit_code, 0);
   EXPECT_EQ(TreeSnapshot(dir_.Sub("ev")), before);
+}
+
+TEST_F(CliTest, DiskImagesAreOpenedListedAndCheckedLoudly) {
+  for (const char* tool : {"mkfs.fat", "mcopy", "ewfacquire"}) {
+    if (std::system((std::string("command -v ") + tool + " >/dev/null 2>&1").c_str()) != 0) {
+      GTEST_SKIP() << tool << " is not installed (scripts/setup.sh installs it)";
+    }
+  }
+  CreateCase();
+  auto jpeg = EncodeJpeg(GeneratePattern(200, 150, 7), 85);
+  ASSERT_TRUE(jpeg.ok());
+  const std::string photo = dir_.Write("photo.jpg", std::string(jpeg->begin(), jpeg->end()));
+  const std::string raw = dir_.Sub("disk.raw");
+  fs::create_directory(dir_.Sub("ev"));
+  ASSERT_EQ(std::system(("{ mkfs.fat -C " + Quote(raw) + " 4096 && mcopy -i " + Quote(raw) + " " +
+                         Quote(photo) + " ::photo.jpg && cd " + Quote(dir_.Sub("ev")) +
+                         " && ewfacquire -u -q -t laptop -c none -S 1048576 -e Examiner -C CASE-1"
+                         " -f encase6 " +
+                         Quote(raw) + "; } >/dev/null 2>&1")
+                            .c_str()),
+            0);
+  const std::string before = TreeSnapshot(dir_.Sub("ev"));
+  RunResult scan = Tantalio("scan --case op --device laptop " + Quote(dir_.Sub("ev")));
+  ASSERT_EQ(scan.exit_code, 0) << scan.out << scan.err;
+  EXPECT_NE(scan.out.find("1 disk images"), std::string::npos) << scan.out;
+  EXPECT_NE(scan.out.find("laptop/laptop.E01: ewf"), std::string::npos) << scan.out;
+  EXPECT_NE(scan.out.find("integrity verified"), std::string::npos) << scan.out;
+  EXPECT_EQ(TreeSnapshot(dir_.Sub("ev")), before) << "the image files are read-only evidence";
+
+  RunResult images = Tantalio("images --case op --format json");
+  ASSERT_EQ(images.exit_code, 0) << images.err;
+  nlohmann::json row = nlohmann::json::parse(images.out.substr(0, images.out.find('\n')));
+  EXPECT_EQ(row["integrity"], "verified");
+  EXPECT_EQ(row["examiner"], "Examiner");
+  EXPECT_EQ(row["case_number"], "CASE-1");
+  EXPECT_EQ(row["stored_md5"], row["computed_md5"]);
+  bool found = false;
+  for (const auto& f : FilesJson()) {
+    if (f["forensic_path"].get<std::string>().ends_with("/photo.jpg")) {
+      found = true;
+      EXPECT_EQ(f["allocation"], "allocated");
+      EXPECT_FALSE(f["inode"].is_null());
+      EXPECT_FALSE(f["pdq"].is_null());
+    }
+  }
+  EXPECT_TRUE(found) << "the photo inside the image is listed";
+  EXPECT_EQ(Tantalio("verify --case op --device laptop").exit_code, 0);
+
+  // Damage the media inside a segment: the scan says so loudly and fails.
+  ASSERT_EQ(
+      std::system(("printf 'DAMAGEDDAMAGEDDAMAGED' | dd of=" + Quote(dir_.Sub("ev/laptop.E02")) +
+                   " bs=1 seek=400000 conv=notrunc status=none")
+                      .c_str()),
+      0);
+  RunResult damaged = Tantalio("scan --case op --device laptop2 " + Quote(dir_.Sub("ev")));
+  EXPECT_EQ(damaged.exit_code, 1);
+  EXPECT_NE(damaged.out.find("!!! INTEGRITY FAILURE: laptop2/laptop.E01 !!!"), std::string::npos)
+      << damaged.out;
+  EXPECT_NE(damaged.err.find("INTEGRITY FAILURE"), std::string::npos) << damaged.err;
+  RunResult reverify = Tantalio("verify --case op --device laptop");
+  EXPECT_EQ(reverify.exit_code, 1);
+  EXPECT_NE(reverify.err.find("INTEGRITY FAILURE"), std::string::npos) << reverify.err;
 }
 
 TEST_F(CliTest, StoreInsideTheEvidenceIsRefused) {

@@ -45,6 +45,11 @@ Status PrintBriefing(Store& store, const CaseInfo& c, std::ostream& out) {
       << " inside archives), " << HumanBytes(s.bytes) << ", " << s.distinct_contents
       << " distinct contents, " << s.duplicate_files
       << " files whose content appears more than once\n";
+  if (s.disk_images > 0) {
+    out << s.disk_images << " disk images (" << s.integrity_failures
+        << " failed the integrity check), " << s.deleted_files << " deleted files recovered, "
+        << s.carved_files << " items carved from unallocated space\n";
+  }
   for (const auto& d : devices) {
     TANTALIO_ASSIGN_OR_RETURN(CaseSummary ds, store.SummarizeCase(c.id, d.id));
     out << "  " << d.label << ": " << ds.files << " files, " << HumanBytes(ds.bytes) << ", "

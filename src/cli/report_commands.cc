@@ -1,4 +1,6 @@
-// tantalio files | errors | audit
+// tantalio files | errors | images | audit
+#include <algorithm>
+
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "fingerprint/pdq.h"
@@ -48,10 +50,13 @@ void RegisterReportCommands(CLI::App& app, Context& context, Action& action) {
       CaseInfo case_info;
       std::optional<int64_t> device_id;
       TANTALIO_RETURN_IF_ERROR(ResolveScope(*store, *file_args, case_info, device_id));
-      TableWriter table(
-          context.out, format,
-          {"device", "forensic_path", "kind", "size", "mime", "extension_mismatch", "md5", "sha1",
-           "sha256", "status", "mtime", "link_target", "pdq", "pdq_quality", "pdq_low_quality"});
+      TableWriter table(context.out, format, {"device",     "forensic_path", "kind",
+                                              "size",       "mime",          "extension_mismatch",
+                                              "md5",        "sha1",          "sha256",
+                                              "status",     "mtime",         "link_target",
+                                              "pdq",        "pdq_quality",   "pdq_low_quality",
+                                              "allocation", "inode",         "atime",
+                                              "ctime",      "crtime",        "note"});
       TANTALIO_ASSIGN_OR_RETURN(auto known_good, store->KnownGoodContents(case_info.id));
       uint64_t hidden = 0;
       TANTALIO_RETURN_IF_ERROR(store->ForEachFile(case_info.id, device_id, [&](const FileRow& row) {
@@ -61,13 +66,27 @@ void RegisterReportCommands(CLI::App& app, Context& context, Action& action) {
           return true;
         }
         table.Row(
-            {Cell::Text(row.device), Cell::Text(f.forensic_path), Cell::Text(f.kind),
-             Cell::Number(static_cast<int64_t>(f.size)), TextOrNull(f.mime),
-             Cell::Bool(f.extension_mismatch), TextOrNull(row.md5), TextOrNull(row.sha1),
-             TextOrNull(f.sha256), Cell::Text(f.status), OptionalNumber(f.mtime),
-             TextOrNull(f.link_target), TextOrNull(row.pdq),
+            {Cell::Text(row.device),
+             Cell::Text(f.forensic_path),
+             Cell::Text(f.kind),
+             Cell::Number(static_cast<int64_t>(f.size)),
+             TextOrNull(f.mime),
+             Cell::Bool(f.extension_mismatch),
+             TextOrNull(row.md5),
+             TextOrNull(row.sha1),
+             TextOrNull(f.sha256),
+             Cell::Text(f.status),
+             OptionalNumber(f.mtime),
+             TextOrNull(f.link_target),
+             TextOrNull(row.pdq),
              row.pdq_quality ? Cell::Number(*row.pdq_quality) : Cell::Null(),
-             row.pdq_quality ? Cell::Bool(*row.pdq_quality < kPdqMinGoodQuality) : Cell::Null()});
+             row.pdq_quality ? Cell::Bool(*row.pdq_quality < kPdqMinGoodQuality) : Cell::Null(),
+             TextOrNull(f.allocation),
+             f.inode ? Cell::Number(static_cast<int64_t>(*f.inode)) : Cell::Null(),
+             OptionalNumber(f.atime),
+             OptionalNumber(f.ctime),
+             OptionalNumber(f.crtime),
+             TextOrNull(f.note)});
         return true;
       }));
       if (hidden > 0) {
@@ -97,6 +116,67 @@ void RegisterReportCommands(CLI::App& app, Context& context, Action& action) {
                    Cell::Text(e.at)});
         return true;
       });
+    };
+  });
+
+  CLI::App* images = app.add_subcommand(
+      "images",
+      "List the disk images of a case: format, acquisition metadata, the hashes stored at\n"
+      "acquisition against those computed, and what was found inside");
+  auto image_args = AddListOptions(images);
+  images->callback([&context, &action, image_args] {
+    action = [&context, image_args]() -> Status {
+      TANTALIO_ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(image_args->format));
+      TANTALIO_ASSIGN_OR_RETURN(auto store, context.OpenStore());
+      CaseInfo case_info;
+      std::optional<int64_t> device_id;
+      TANTALIO_RETURN_IF_ERROR(ResolveScope(*store, *image_args, case_info, device_id));
+      TANTALIO_ASSIGN_OR_RETURN(auto rows, store->ListDiskImages(case_info.id, device_id));
+      TableWriter table(
+          context.out, format,
+          {"device",       "image",           "format",           "media_bytes",
+           "volumes",      "files",           "deleted",          "orphans",
+           "carved",       "integrity",       "integrity_detail", "stored_md5",
+           "computed_md5", "stored_sha1",     "computed_sha1",    "examiner",
+           "case_number",  "evidence_number", "acquired_at",      "acquisition_software",
+           "description",  "notes",           "segments",         "recorded_at"});
+      size_t failures = 0;
+      for (const DiskImageRow& row : rows) {
+        const DiskImageRecord& d = row.image;
+        failures += IntegrityFailed(d.integrity) ? 1 : 0;
+        auto count = [](uint64_t n) { return Cell::Number(static_cast<int64_t>(n)); };
+        std::string segments = d.segments;
+        std::replace(segments.begin(), segments.end(), '\n', ' ');
+        table.Row({Cell::Text(row.device),
+                   Cell::Text(d.forensic_path),
+                   Cell::Text(d.format),
+                   count(d.media_size),
+                   TextOrNull(d.volumes),
+                   count(d.files),
+                   count(d.deleted),
+                   count(d.orphans),
+                   count(d.carved),
+                   Cell::Text(d.integrity),
+                   TextOrNull(d.integrity_detail),
+                   TextOrNull(d.stored_md5),
+                   TextOrNull(d.computed_md5),
+                   TextOrNull(d.stored_sha1),
+                   TextOrNull(d.computed_sha1),
+                   TextOrNull(d.examiner),
+                   TextOrNull(d.case_number),
+                   TextOrNull(d.evidence_number),
+                   TextOrNull(d.acquired_at),
+                   TextOrNull(d.acquisition_software),
+                   TextOrNull(d.description),
+                   TextOrNull(d.notes),
+                   Cell::Text(segments),
+                   Cell::Text(row.recorded_at)});
+      }
+      if (failures > 0) {
+        context.err << "!!! " << failures
+                    << " disk image(s) failed the integrity check: see the integrity column\n";
+      }
+      return Status::Ok();
     };
   });
 

@@ -58,7 +58,36 @@ void PrintScanSummary(std::ostream& out, const std::string& case_name, const std
         << "), " << Count(s.identifiers) << " identifiers in text (tantalio identifiers --case "
         << case_name << ")\n";
   }
+  if (!s.disk_images.empty()) {
+    out << "  " << Count(s.disk_images.size()) << " disk images, " << Count(s.deleted_files)
+        << " deleted files recovered, " << Count(s.carved_files)
+        << " items carved from unallocated space (tantalio images --case " << case_name << ")\n";
+    for (const DiskImageRecord& d : s.disk_images) {
+      out << "    " << EscapeForDisplay(d.forensic_path) << ": " << d.format << ", "
+          << HumanBytes(d.media_size) << " of media" << (d.volumes.empty() ? "" : ", " + d.volumes)
+          << "; integrity " << d.integrity << " (" << d.integrity_detail << ")\n";
+    }
+  }
   if (s.interrupted) out << "  re-run the same command to resume where it stopped\n";
+}
+
+size_t PrintIntegrityFailures(std::ostream& out, const std::vector<DiskImageRecord>& images) {
+  size_t failures = 0;
+  for (const DiskImageRecord& d : images) {
+    if (!IntegrityFailed(d.integrity)) continue;
+    ++failures;
+    out << "\n"
+        << "  !!! INTEGRITY FAILURE: " << EscapeForDisplay(d.forensic_path) << " !!!\n"
+        << "  "
+        << (d.integrity == kIntegrityMismatch
+                ? "The media read does not match the hash recorded at acquisition: "
+                : "The media could not be read whole, so its acquisition hashes could "
+                  "not be checked: ")
+        << d.integrity_detail << "\n"
+        << "  The image is damaged or was altered. Establish why before relying on anything "
+           "read from it.\n\n";
+  }
+  return failures;
 }
 
 void RegisterScanCommands(CLI::App& app, Context& context, Action& action) {
@@ -67,12 +96,17 @@ void RegisterScanCommands(CLI::App& app, Context& context, Action& action) {
     std::vector<std::string> evidence;
     int workers = 0;
     int max_distance = kPdqMatchMaxDistance;
+    bool no_carve = false;
+    bool images_as_files = false;
   };
   auto args = std::make_shared<ScanArgs>();
   CLI::App* scan =
       app.add_subcommand("scan",
-                         "Scan evidence (folders, files, archives) into a device of a case.\n"
-                         "Re-running the same scan resumes: completed items are skipped.");
+                         "Scan evidence (folders, files, archives, disk images) into a device\n"
+                         "of a case. Disk images (E01/Ex01, raw .dd/.img/.raw, split .001) are\n"
+                         "opened: their file systems, deleted files, carved items and integrity.\n"
+                         "Re-running the same scan resumes: completed items are skipped.\n"
+                         "Exit 1 if a disk image fails its integrity check.");
   scan->add_option("--case", args->case_name, "Case name")->required();
   scan->add_option("--device", args->device, "Device label (created if new), e.g. phone1")
       ->required();
@@ -81,6 +115,9 @@ void RegisterScanCommands(CLI::App& app, Context& context, Action& action) {
   scan->add_option("--max-distance", args->max_distance,
                    "PDQ match threshold against hash sets, inclusive (default 31)")
       ->check(CLI::Range(0, 256));
+  scan->add_flag("--no-carve", args->no_carve, "Do not carve the unallocated space of disk images");
+  scan->add_flag("--images-as-files", args->images_as_files,
+                 "Hash disk images as plain files: no file systems, carving or verification");
   scan->callback([&context, &action, args] {
     action = [&context, args]() -> Status {
       TANTALIO_ASSIGN_OR_RETURN(auto roots, ResolveEvidenceRoots(args->device, args->evidence));
@@ -92,6 +129,8 @@ void RegisterScanCommands(CLI::App& app, Context& context, Action& action) {
       options.actor = "cli";
       options.matching.max_distance = args->max_distance;
       options.matching.snapshot_prefix = context.HashSetIndexPrefix();
+      options.processor.disk_images.carve = !args->no_carve;
+      options.processor.disk_images.open = !args->images_as_files;
       TerminalProgress progress(stderr);
       TANTALIO_ASSIGN_OR_RETURN(
           ScanSummary summary, Scan(*store, case_info, args->device, roots, options, context.cancel,
@@ -101,6 +140,11 @@ void RegisterScanCommands(CLI::App& app, Context& context, Action& action) {
         TANTALIO_RETURN_IF_ERROR(PrintKnownMaterial(context.out, *store, case_info));
       }
       if (summary.interrupted) return CancelledError("scan interrupted; what was done is kept");
+      if (size_t failures = PrintIntegrityFailures(context.out, summary.disk_images)) {
+        PrintIntegrityFailures(context.err, summary.disk_images);
+        return CorruptError(std::to_string(failures) +
+                            " disk image(s) failed the integrity check (see above)");
+      }
       return Status::Ok();
     };
   });
@@ -112,7 +156,8 @@ void RegisterScanCommands(CLI::App& app, Context& context, Action& action) {
   CLI::App* verify =
       app.add_subcommand("verify",
                          "Re-read a device's evidence and report files whose hashes changed,\n"
-                         "and files that appeared or disappeared since the scan. Exit 1 if any.");
+                         "and files that appeared or disappeared since the scan; check every\n"
+                         "disk image against the hashes stored at acquisition. Exit 1 if any.");
   verify->add_option("--case", vargs->case_name, "Case name")->required();
   verify->add_option("--device", vargs->device, "Device label")->required();
   verify->add_option("--format", vargs->format, "table, csv or json");
@@ -147,11 +192,21 @@ void RegisterScanCommands(CLI::App& app, Context& context, Action& action) {
           table.Row({Cell::Text("unreadable"), Cell::Text(e.forensic_path), Cell::Text(""),
                      Cell::Text(""), Cell::Text(e.stage + ": " + e.message)});
         }
+        for (const auto& d : report.disk_images) {
+          table.Row({Cell::Text("image " + d.integrity), Cell::Text(d.forensic_path),
+                     Cell::Text(""), Cell::Text(""), Cell::Text(d.integrity_detail)});
+        }
       }
+      PrintIntegrityFailures(context.err, report.disk_images);
       context.err << "verify " << vargs->device << ": " << Count(report.checked)
                   << " files checked, " << report.changed.size() << " changed, "
                   << report.disappeared.size() << " disappeared, " << report.appeared.size()
-                  << " appeared, " << report.errors.size() << " new read errors\n";
+                  << " appeared, " << report.errors.size() << " new read errors";
+      if (!report.disk_images.empty()) {
+        context.err << ", " << report.disk_images.size() << " disk images checked ("
+                    << report.IntegrityFailures() << " failed)";
+      }
+      context.err << "\n";
       if (report.interrupted) return CancelledError("verify interrupted");
       if (!report.clean())
         return IoError("the evidence of " + vargs->device + " differs from what was scanned");

@@ -185,8 +185,13 @@ class BatchWriter {
     summary_.bytes += out.bytes_read;
     summary_.chat_databases += out.chat_databases.size();
     summary_.identifiers += out.identifiers.size();
+    summary_.disk_images.insert(summary_.disk_images.end(), out.disk_images.begin(),
+                                out.disk_images.end());
     for (const FileRecord& f : out.files) {
       summary_.inside_archives += f.depth > 0 ? 1 : 0;
+      summary_.deleted_files +=
+          f.allocation == kAllocationDeleted || f.allocation == kAllocationOrphan ? 1 : 0;
+      summary_.carved_files += f.allocation == kAllocationCarved ? 1 : 0;
       summary_.extension_mismatches += f.extension_mismatch ? 1 : 0;
       summary_.encrypted += f.status == kStatusEncrypted ? 1 : 0;
       content_files_ += f.sha256.empty() ? 0 : 1;
@@ -241,6 +246,18 @@ Status RecordScanMatching(Store& store, int64_t device_id, bool fresh_device,
     TANTALIO_RETURN_IF_ERROR(store.RecordMatchedSets(device_id, sets, d));
   }
   return Status::Ok();
+}
+
+// The integrity outcome of one disk image, for the audit log.
+std::string DiskImageAuditJson(int64_t scan_id, const DiskImageRecord& d) {
+  auto field = [](const char* name, const std::string& value) {
+    return std::string(",\"") + name + "\":\"" + EscapeForJson(value) + "\"";
+  };
+  return "{\"scan_id\":" + std::to_string(scan_id) + field("image", d.forensic_path) +
+         field("format", d.format) + ",\"media_bytes\":" + std::to_string(d.media_size) +
+         field("stored_md5", d.stored_md5) + field("stored_sha1", d.stored_sha1) +
+         field("computed_md5", d.computed_md5) + field("computed_sha1", d.computed_sha1) +
+         field("integrity", d.integrity) + field("detail", d.integrity_detail) + "}";
 }
 
 }  // namespace
@@ -332,6 +349,10 @@ Result<ScanSummary> Scan(Store& store, const CaseInfo& case_info, const std::str
   TANTALIO_RETURN_IF_ERROR(flushed);
   TANTALIO_RETURN_IF_ERROR(finished);
   TANTALIO_RETURN_IF_ERROR(audited);
+  for (const DiskImageRecord& d : summary.disk_images) {
+    TANTALIO_RETURN_IF_ERROR(store.AppendAudit(
+        AuditEvent{options.actor, "disk_image.integrity", DiskImageAuditJson(scan_id, d)}));
+  }
   if (matcher && !run.interrupted) {
     TANTALIO_RETURN_IF_ERROR(
         RecordScanMatching(store, device.id, fresh_device, summary, matched_before, *matcher));
@@ -374,9 +395,11 @@ Result<VerifyReport> Verify(Store& store, const CaseInfo& case_info, const Devic
       }
     }
     for (auto& e : out.errors) {
+      if (e.stage == "integrity") continue;  // reported with its image below
       if (stored_errors.count(e.forensic_path + '\0' + e.stage) == 0)
         report.errors.push_back(std::move(e));
     }
+    for (auto& d : out.disk_images) report.disk_images.push_back(std::move(d));
     return Status::Ok();
   });
   TANTALIO_RETURN_IF_ERROR(run.failure);
@@ -392,7 +415,9 @@ Result<VerifyReport> Verify(Store& store, const CaseInfo& case_info, const Devic
           EscapeForJson(device.label) + "\",\"checked\":" + std::to_string(report.checked) +
           ",\"changed\":" + std::to_string(report.changed.size()) +
           ",\"appeared\":" + std::to_string(report.appeared.size()) +
-          ",\"disappeared\":" + std::to_string(report.disappeared.size()) + "}"}));
+          ",\"disappeared\":" + std::to_string(report.disappeared.size()) +
+          ",\"disk_images\":" + std::to_string(report.disk_images.size()) +
+          ",\"integrity_failures\":" + std::to_string(report.IntegrityFailures()) + "}"}));
   return report;
 }
 

@@ -54,6 +54,9 @@ struct ScanSummary {
   size_t hash_sets = 0;         // sets matched against while scanning
   uint64_t chat_databases = 0;  // messenger databases found (parsed, encrypted or not)
   uint64_t identifiers = 0;     // identifier occurrences found in text
+  uint64_t deleted_files = 0;   // deleted or orphan files recovered from disk images
+  uint64_t carved_files = 0;    // items carved from the unallocated space of disk images
+  std::vector<DiskImageRecord> disk_images;  // every disk image read, with its integrity
   double seconds = 0;
   bool interrupted = false;
 };
@@ -85,10 +88,17 @@ struct VerifyReport {
   std::vector<Changed> changed;
   std::vector<std::string> disappeared;
   std::vector<std::string> appeared;
-  std::vector<ErrorRecord> errors;  // read errors now (where the store had none)
+  std::vector<ErrorRecord> errors;           // read errors now (where the store had none)
+  std::vector<DiskImageRecord> disk_images;  // each image's integrity, checked again now
   bool interrupted = false;
   bool clean() const {
-    return changed.empty() && disappeared.empty() && appeared.empty() && errors.empty();
+    return changed.empty() && disappeared.empty() && appeared.empty() && errors.empty() &&
+           IntegrityFailures() == 0;
+  }
+  size_t IntegrityFailures() const {
+    size_t n = 0;
+    for (const DiskImageRecord& d : disk_images) n += IntegrityFailed(d.integrity) ? 1 : 0;
+    return n;
   }
 };
 

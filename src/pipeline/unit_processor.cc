@@ -1,15 +1,26 @@
 #include "pipeline/unit_processor.h"
 
+#include <pthread.h>
+
+#include <algorithm>
+#include <future>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <utility>
 
+#include "base/bounded_queue.h"
 #include "base/forensic_path.h"
 #include "evidence/archive_reader.h"
 #include "evidence/byte_source.h"
+#include "evidence/carver.h"
+#include "evidence/disk_image.h"
+#include "evidence/file_system_walker.h"
 #include "evidence/file_type.h"
 #include "fingerprint/crypto_digest.h"
 #include "fingerprint/pdq.h"
 #include "media/image_metadata.h"
+#include "pipeline/disk_image_integrity.h"
 
 namespace tantalio {
 namespace {
@@ -37,6 +48,8 @@ struct Streamed {
 std::string ToString(ItemKind kind) { return std::string(ItemKindName(kind)); }
 
 }  // namespace
+
+class ContentPool;
 
 class UnitProcessor::Run {
  public:
@@ -100,6 +113,7 @@ class UnitProcessor::Run {
       return;
     }
     const RandomAccessSource& file = **source;
+    if (options_.disk_images.open && TryDiskImage(record, file)) return;
     uint64_t offset = 0;
     Streamed s = Stream(
         [&](std::span<uint8_t> out) -> Result<size_t> {
@@ -118,6 +132,311 @@ class UnitProcessor::Run {
       if (!ExpandArchive(file, record.forensic_path, 0)) record.status = kStatusPartial;
     }
     AddFile(std::move(record));
+  }
+
+  // ---- Forensic disk images -------------------------------------------------
+
+  // Handles `file` when it is a disk image or a later segment of one; false
+  // when it is neither and must be processed as a plain file.
+  bool TryDiskImage(FileRecord& record, const RandomAccessSource& file) {
+    uint8_t head_bytes[16] = {};
+    auto n = file.ReadAt(0, head_bytes);
+    if (!n.ok()) return false;  // the plain path reports the read error
+    const std::span<const uint8_t> head(head_bytes, *n);
+    if (IsLaterImageSegment(unit_.fs_path, head)) {
+      record.note = "a later segment of a disk image: read with the image's first segment";
+      return false;
+    }
+    switch (DetectDiskImage(unit_.fs_path, head)) {
+      case DiskImageKind::kNotAnImage:
+        return false;
+      case DiskImageKind::kLogicalEwf:
+        AddError(record.forensic_path, "disk image",
+                 UnsupportedError("logical evidence file (L01/Lx01): its files are not extracted; "
+                                  "the container is hashed as a file"));
+        return false;
+      case DiskImageKind::kRaw:
+      case DiskImageKind::kSplitRaw:
+      case DiskImageKind::kEwf:
+        break;
+    }
+    auto image = OpenDiskImage(unit_.fs_path);
+    if (!image.ok()) {
+      AddError(record.forensic_path, "disk image",
+               image.status().WithContext("not opened as a disk image; hashed as a file"));
+      return false;
+    }
+    ProcessDiskImage(std::move(record), std::move(image).value());
+    return true;
+  }
+
+  // Reads the image's file systems and unallocated space on this thread,
+  // while two helper threads hash the image file itself and verify the media
+  // against the stored hashes (each with its own handle: libewf reads
+  // serialise on one). Everything ends in one DiskImageRecord.
+  void ProcessDiskImage(FileRecord record, std::unique_ptr<DiskImage> image) {
+    const std::string& base = record.forensic_path;
+    DiskImageRecord d = DescribeDiskImage(image->info(), base);
+    const bool single_raw_file = d.format == "raw";
+    auto container = std::async(std::launch::async, [this] { return DigestFile(unit_.fs_path); });
+    std::future<Result<ImageVerification>> media;
+    if (!single_raw_file) {  // a raw file's own digests are the media's
+      media = std::async(std::launch::async, [this]() -> Result<ImageVerification> {
+        TANTALIO_ASSIGN_OR_RETURN(auto own, OpenDiskImage(unit_.fs_path));
+        return VerifyDiskImage(*own, cancel_);
+      });
+    }
+    in_disk_image_ = true;
+    StartPool();
+    WalkImage(*image, base, d);
+    if (options_.disk_images.carve && !Cancelled()) CarveImage(*image, base, d);
+    FinishPool();
+    in_disk_image_ = false;
+
+    Result<DigestedFile> digested = container.get();
+    Result<ImageVerification> verified =
+        media.valid() ? media.get() : Result<ImageVerification>(CancelledError("not started"));
+    if (Cancelled()) return;  // redone in full on resume
+    if (!digested.ok()) {
+      record.status = kStatusError;
+      AddError(base, "read", digested.status());
+      if (single_raw_file) verified = digested.status();
+    } else {
+      output_.bytes_read += digested->size;
+      Streamed s;
+      s.digests = digested->digests;
+      s.size = digested->size;
+      s.type = SniffType(digested->head);
+      FillContent(record, s);
+      if (single_raw_file) {
+        ImageVerification v;
+        v.md5 = s.digests.Md5Hex();
+        v.sha1 = s.digests.Sha1Hex();
+        verified = v;
+      }
+    }
+    Status integrity = JudgeIntegrity(d, verified);
+    if (!integrity.ok()) AddError(d.forensic_path, "integrity", integrity);
+    record.note = "disk image (" + d.format + ", " + std::to_string(d.media_size) +
+                  " bytes of media): " + std::to_string(d.files) + " files read, " +
+                  std::to_string(d.carved) + " carved; integrity " + d.integrity;
+    AddFile(std::move(record));
+    if (!Cancelled()) output_.disk_images.push_back(std::move(d));
+  }
+
+  struct DigestedFile {
+    CryptoDigests digests;
+    uint64_t size = 0;
+    std::vector<uint8_t> head;  // the first bytes, for the type
+  };
+
+  // Digests the unit's file on the calling (helper) thread.
+  Result<DigestedFile> DigestFile(const std::string& fs_path) const {
+    TANTALIO_ASSIGN_OR_RETURN(auto file, OpenEvidenceFile(fs_path));
+    CryptoHasher hasher;
+    DigestedFile out;
+    std::vector<uint8_t> buffer(kChunkBytes);
+    while (true) {
+      if (Cancelled()) return CancelledError("scan interrupted");
+      TANTALIO_ASSIGN_OR_RETURN(size_t n, file->ReadAt(out.size, buffer));
+      if (n == 0) break;
+      if (out.head.size() < kSniffBytes) {
+        out.head.insert(out.head.end(), buffer.begin(),
+                        buffer.begin() + static_cast<ptrdiff_t>(std::min(n, kSniffBytes)));
+      }
+      hasher.Update(std::span<const uint8_t>(buffer.data(), n));
+      out.size += n;
+    }
+    out.digests = hasher.Finish();
+    return out;
+  }
+
+  // Every file and stream of the image's file systems, as items of the unit.
+  void WalkImage(const DiskImage& image, const std::string& base, DiskImageRecord& d) {
+    std::set<std::string> volumes;
+    auto visit = [&](const FsEntry& entry, FsEntryReader& reader) {
+      if (Cancelled()) return false;
+      if (entry.is_directory) return true;
+      const size_t fs_at = entry.path.find(entry.fs_type + '/');
+      if (fs_at != std::string::npos)
+        volumes.insert(entry.path.substr(0, fs_at + entry.fs_type.size()));
+      ProcessImageEntry(entry, reader, base, d);
+      return !Cancelled();
+    };
+    auto problem = [&](const FsProblem& p) {
+      const std::string where = p.volume.empty() ? base : JoinPath(base, p.volume);
+      if (!p.encryption.empty()) volumes.insert(p.volume + " " + p.encryption + " (encrypted)");
+      AddError(where, "volume", p.status);
+    };
+    Status walked = WalkFileSystems(image, visit, problem);
+    if (!walked.ok()) {
+      AddError(
+          base, "file system",
+          walked.WithContext("no volume or file system could be read (encrypted, wiped or "
+                             "unsupported); the image is hashed" +
+                             std::string(options_.disk_images.carve ? " and carved whole" : "")));
+    }
+    for (const std::string& v : volumes) d.volumes += (d.volumes.empty() ? "" : "; ") + v;
+  }
+
+  void ProcessImageEntry(const FsEntry& entry, FsEntryReader& reader, const std::string& base,
+                         DiskImageRecord& d) {
+    FileRecord record = BaseRecord(JoinPath(base, entry.path), "file", 0);
+    record.size = entry.size;
+    record.mtime = entry.mtime;
+    record.atime = entry.atime;
+    record.ctime = entry.ctime;
+    record.crtime = entry.crtime;
+    record.inode = entry.inode;
+    switch (entry.allocation) {
+      case FsEntry::kAllocated:
+        record.allocation = kAllocationAllocated;
+        break;
+      case FsEntry::kDeleted:
+        record.allocation = kAllocationDeleted;
+        ++d.deleted;
+        break;
+      case FsEntry::kOrphan:
+        record.allocation = kAllocationOrphan;
+        ++d.orphans;
+        break;
+    }
+    ++d.files;
+    if (!entry.stream.empty()) record.note = "NTFS alternate data stream '" + entry.stream + "'";
+    if (entry.size <= kPooledItemBytes) {  // read here, fingerprinted on a helper thread
+      std::vector<uint8_t> bytes(static_cast<size_t>(entry.size));
+      size_t done = 0;
+      while (done < bytes.size()) {
+        auto n = reader.ReadAt(done, std::span<uint8_t>(bytes).subspan(done));
+        if (!n.ok() || *n == 0) {
+          record.status = kStatusError;
+          AddError(record.forensic_path, "read",
+                   n.ok() ? CorruptError("the file system gave " + std::to_string(done) + " of " +
+                                         std::to_string(bytes.size()) + " bytes")
+                          : n.status());
+          AddFile(std::move(record));
+          return;
+        }
+        done += *n;
+      }
+      SubmitToPool(std::move(record), std::move(bytes));
+      return;
+    }
+    uint64_t offset = 0;
+    Streamed s = Stream(
+        [&](std::span<uint8_t> out) -> Result<size_t> {
+          TANTALIO_ASSIGN_OR_RETURN(size_t n, reader.ReadAt(offset, out));
+          offset += n;
+          return n;
+        },
+        record.forensic_path, /*depth=*/0, /*spool_archive=*/true);
+    ProcessContainedContent(std::move(record), s);
+  }
+
+ public:
+  // Fingerprints one file read out of an image, from memory (what the
+  // helper threads of a ContentPool run).
+  void ProcessContainedBytes(FileRecord record, const std::vector<uint8_t>& bytes) {
+    in_disk_image_ = true;
+    size_t at = 0;
+    Streamed s = Stream(
+        [&](std::span<uint8_t> out) -> Result<size_t> {
+          const size_t n = std::min(out.size(), bytes.size() - at);
+          std::copy_n(bytes.begin() + static_cast<ptrdiff_t>(at), n, out.begin());
+          at += n;
+          return n;
+        },
+        record.forensic_path, /*depth=*/0, /*spool_archive=*/true);
+    ProcessContainedContent(std::move(record), s);
+  }
+  // Hands what is pending to the emitter without completing the unit.
+  void FlushPartial() { Flush(false); }
+
+ private:
+  // Files of images up to this size are read whole and fingerprinted on
+  // helper threads; larger ones are streamed on the reading thread.
+  static constexpr uint64_t kPooledItemBytes = uint64_t{8} << 20;
+
+  void SubmitToPool(FileRecord record, std::vector<uint8_t> bytes);
+  void TakePoolOutputs();
+
+  // A file read out of an image (walked or carved): fingerprinted, and opened
+  // when it is a chat database or an archive, like a file in an archive.
+  void ProcessContainedContent(FileRecord record, Streamed& s) {
+    if (!FillContent(record, s)) return;
+    if (options_.artifacts.enabled && IsSqlite(s.type) && !Cancelled()) {
+      ReadArchivedDatabase(record, s);
+    }
+    if (IsArchive(s.type) && s.archive && !Cancelled()) {
+      archive_base_ = s.size;  // the expansion budget is per archive
+      expanded_ = 0;
+      budget_error_ = Status::Ok();
+      if (!ExpandArchive(*s.archive, record.forensic_path, 0)) record.status = kStatusPartial;
+    }
+    AddFile(std::move(record));
+  }
+
+  // JPEG, PNG, GIF and MP4/MOV found by structure in the unallocated space.
+  void CarveImage(const DiskImage& image, const std::string& base, DiskImageRecord& d) {
+    auto visit = [&](const UnallocatedRange& range) {
+      const ByteRange one{range.offset, range.length};
+      Status carved = CarveRanges(
+          image, std::span<const ByteRange>(&one, 1), options_.disk_images.carving,
+          [&](const CarvedItem& item) {
+            ProcessCarvedItem(image, JoinPath(base, range.volume), item);
+            ++d.carved;
+            return !Cancelled();
+          },
+          cancel_);
+      if (!carved.ok() && carved.code() != StatusCode::kCancelled) {
+        AddError(JoinPath(base, range.volume), "carve", carved);
+      }
+      return !Cancelled();
+    };
+    // Volume problems were reported by the walk already.
+    Status ranges = ForEachUnallocatedRange(image, visit, [](const FsProblem&) {});
+    if (!ranges.ok()) AddError(base, "carve", ranges);
+  }
+
+  void ProcessCarvedItem(const DiskImage& image, const std::string& volume_path,
+                         const CarvedItem& item) {
+    FileRecord record =
+        BaseRecord(JoinPath(volume_path, "$Unallocated/carved-at-" + std::to_string(item.offset) +
+                                             "." + item.extension),
+                   "file", 0);
+    record.size = item.length;
+    record.allocation = kAllocationCarved;
+    record.note = "carved from unallocated space: image bytes " + std::to_string(item.offset) +
+                  " to " + std::to_string(item.offset + item.length - 1) +
+                  (item.complete ? ""
+                                 : "; no end found, cut at the end of the free space or "
+                                   "the size limit");
+    if (item.length <= kPooledItemBytes) {
+      std::vector<uint8_t> bytes(static_cast<size_t>(item.length));
+      auto n = image.ReadAt(item.offset, bytes);
+      if (!n.ok() || *n != bytes.size()) {
+        record.status = kStatusError;
+        AddError(record.forensic_path, "read",
+                 n.ok() ? CorruptError("the image ends inside the carved item") : n.status());
+        AddFile(std::move(record));
+        return;
+      }
+      SubmitToPool(std::move(record), std::move(bytes));
+      return;
+    }
+    uint64_t offset = 0;
+    Streamed s = Stream(
+        [&](std::span<uint8_t> out) -> Result<size_t> {
+          const uint64_t left = item.length - offset;
+          if (left == 0) return size_t{0};
+          if (out.size() > left) out = out.first(static_cast<size_t>(left));
+          TANTALIO_ASSIGN_OR_RETURN(size_t n, image.ReadAt(item.offset + offset, out));
+          if (n == 0) return CorruptError("the image ends inside the carved item");
+          offset += n;
+          return n;
+        },
+        record.forensic_path, /*depth=*/0, /*spool_archive=*/false);
+    ProcessContainedContent(std::move(record), s);
   }
 
   // Records the outcome of Stream() in `record`; false if the read failed.
@@ -251,7 +570,7 @@ class UnitProcessor::Run {
       s.type = SniffType(pending);
       if (s.type.family == TypeFamily::kImage) {
         keep_limit = options_.image_max_bytes;
-      } else if (depth > 0 && IsSqlite(s.type) && options_.artifacts.enabled) {
+      } else if ((depth > 0 || in_disk_image_) && IsSqlite(s.type) && options_.artifacts.enabled) {
         keep_limit = options_.artifacts.max_archived_database_bytes;
       } else if (s.type.family == TypeFamily::kText && options_.artifacts.enabled &&
                  ArtifactReader::IsWhatsAppPreferences(path)) {
@@ -453,10 +772,97 @@ class UnitProcessor::Run {
   CryptoHasher& hasher_;  // one per worker: contexts are reused, not rebuilt per file
   ArtifactReader artifacts_;
   UnitOutput output_;
+  void StartPool();
+  void FinishPool();
+
+  bool in_disk_image_ = false;  // items come out of a disk image (databases are kept to be read)
+  std::unique_ptr<ContentPool> pool_;  // while a disk image is read
   uint64_t archive_base_ = 0;
   uint64_t expanded_ = 0;
   Status budget_error_;
 };
+
+// Fingerprints files read out of a disk image on helper threads, each with
+// its own decoder, hasher and read buffer, while the reading thread goes on
+// reading: TSK and libewf read on one thread, the CPU work spreads over the
+// cores. Memory stays bounded: at most kQueued files of at most
+// kPooledItemBytes wait, and what the helpers produce is collected under a
+// lock and passed on by the reading thread.
+class ContentPool {
+ public:
+  ContentPool(const ProcessorOptions& options, const std::atomic<bool>* cancel,
+              const DirectoryItem& unit)
+      : queue_(kQueued) {
+    const int threads = options.disk_images.threads > 0
+                            ? options.disk_images.threads
+                            : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    for (int i = 0; i < threads; ++i) {
+      threads_.emplace_back([this, &options, cancel, &unit] {
+        ::pthread_setname_np(::pthread_self(), "tantalio-image");
+        std::vector<uint8_t> buffer(kChunkBytes);
+        ImageAnalyzer images;
+        CryptoHasher hasher;
+        const UnitProcessor::Emit emit = [this](UnitOutput out) {
+          std::lock_guard lock(mutex_);
+          done_.MergeFrom(std::move(out));
+        };
+        UnitProcessor::Run run(options, cancel, unit, emit, buffer, images, hasher);
+        while (auto task = queue_.Pop())
+          run.ProcessContainedBytes(std::move(task->record), task->bytes);
+        run.FlushPartial();
+      });
+    }
+  }
+  ~ContentPool() { Finish(); }
+
+  void Submit(FileRecord record, std::vector<uint8_t> bytes) {
+    queue_.Push(Task{std::move(record), std::move(bytes)});
+  }
+  // Moves what the helpers have produced so far to the end of `into`.
+  void TakeOutputs(UnitOutput& into) {
+    std::lock_guard lock(mutex_);
+    into.MergeFrom(std::move(done_));
+  }
+  // Waits for every submitted file to be done.
+  void Finish() {
+    queue_.Close();
+    for (auto& t : threads_) t.join();
+    threads_.clear();
+  }
+
+ private:
+  static constexpr size_t kQueued = 16;
+  struct Task {
+    FileRecord record;
+    std::vector<uint8_t> bytes;
+  };
+  BoundedQueue<Task> queue_;
+  std::mutex mutex_;
+  UnitOutput done_;
+  std::vector<std::thread> threads_;
+};
+
+void UnitProcessor::Run::StartPool() {
+  pool_ = std::make_unique<ContentPool>(options_, cancel_, unit_);
+}
+
+void UnitProcessor::Run::FinishPool() {
+  pool_->Finish();
+  TakePoolOutputs();
+  pool_.reset();
+}
+
+void UnitProcessor::Run::SubmitToPool(FileRecord record, std::vector<uint8_t> bytes) {
+  if (Cancelled()) return;
+  pool_->Submit(std::move(record), std::move(bytes));
+  TakePoolOutputs();
+}
+
+void UnitProcessor::Run::TakePoolOutputs() {
+  if (Cancelled()) return;  // nothing more is recorded (see AddFile)
+  pool_->TakeOutputs(output_);
+  if (output_.files.size() >= options_.flush_records) Flush(false);
+}
 
 UnitProcessor::UnitProcessor(ProcessorOptions options, const std::atomic<bool>* cancel)
     : options_(options),

@@ -1,6 +1,9 @@
 // Turns one top-level evidence item (a "unit": a file, link or special file
 // found on the evidence root) into records: the file itself, and when it is an
-// archive, every entry inside it, recursively.
+// archive, every entry inside it, recursively. A forensic disk image is
+// opened: every file of its file systems (allocated, deleted, orphan), the
+// items carved from its unallocated space, and its integrity checked against
+// the hashes stored at acquisition.
 //
 // For each regular file or archive entry, one streaming read computes MD5,
 // SHA-1 and SHA-256, sniffs the type by content, and keeps the bytes only
@@ -19,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "evidence/carver.h"
 #include "evidence/directory_cursor.h"
 #include "fingerprint/crypto_digest.h"
 #include "pipeline/artifact_reader.h"
@@ -38,6 +42,17 @@ struct ArchiveLimits {
   uint64_t max_ratio = 200;
 };
 
+// Forensic disk images (raw, split raw, EWF) found among the evidence.
+struct DiskImageOptions {
+  // Read an image as volumes and file systems (false: hash it as a plain file).
+  bool open = true;
+  // Carve JPEG, PNG, GIF and MP4/MOV from the unallocated space of each image.
+  bool carve = true;
+  CarveOptions carving;
+  // Threads that fingerprint the files read out of an image (0: one per core).
+  int threads = 0;
+};
+
 struct ProcessorOptions {
   ArchiveLimits archive;
   // Images up to this size are kept in memory for metadata and PDQ; larger
@@ -47,6 +62,7 @@ struct ProcessorOptions {
   size_t flush_records = 512;                    // emit a fragment every this many files
   // Chat databases and identifiers in text (see artifact_reader.h).
   ArtifactOptions artifacts;
+  DiskImageOptions disk_images;
   // Known-material hash sets to match every content against; null: none.
   // Not owned; must outlive the processor.
   const HashSetMatcher* matcher = nullptr;
@@ -78,6 +94,7 @@ class UnitProcessor {
   void Process(const DirectoryItem& item, const Emit& emit);
 
  private:
+  friend class ContentPool;
   class Run;
   ProcessorOptions options_;
   const std::atomic<bool>* cancel_;
