@@ -475,6 +475,41 @@ bool LooksLikeDiskImageName(std::string_view name) {
   return std::find(std::begin(kRaw), std::end(kRaw), ext) != std::end(kRaw);
 }
 
+// Boot records and superblocks that start a raw disk or volume image.
+bool LooksLikeRawMedia(std::span<const uint8_t> head) {
+  auto at = [&](size_t offset, std::string_view signature) {
+    return head.size() >= offset + signature.size() &&
+           std::memcmp(head.data() + offset, signature.data(), signature.size()) == 0;
+  };
+  auto le32 = [&](size_t offset) {
+    return uint32_t{head[offset]} | uint32_t{head[offset + 1]} << 8 |
+           uint32_t{head[offset + 2]} << 16 | uint32_t{head[offset + 3]} << 24;
+  };
+  if (at(512, "EFI PART")) return true;  // GPT header in sector 1
+  const bool boot_signature = head.size() >= 512 && head[510] == 0x55 && head[511] == 0xAA;
+  if (boot_signature && (at(3, "NTFS    ") || at(3, "EXFAT   ") || at(54, "FAT12   ") ||
+                         at(54, "FAT16   ") || at(82, "FAT32   "))) {
+    return true;
+  }
+  // ext2/3/4: superblock at 1024 with its magic, and inode and block counts.
+  if (head.size() >= 1024 + 84 && head[1024 + 56] == 0x53 && head[1024 + 57] == 0xEF &&
+      le32(1024) > 0 && le32(1024 + 4) > 0 && le32(1024 + 24) <= 6) {
+    return true;
+  }
+  // MBR: every used entry has a valid status, a start after sector 0 and a length.
+  if (!boot_signature) return false;
+  int used = 0;
+  for (size_t entry = 446; entry < 510; entry += 16) {
+    if (head[entry + 4] == 0) continue;  // partition type 0: unused
+    if ((head[entry] != 0x00 && head[entry] != 0x80) || le32(entry + 8) == 0 ||
+        le32(entry + 12) == 0) {
+      return false;
+    }
+    ++used;
+  }
+  return used > 0;
+}
+
 DiskImageKind DetectDiskImage(std::string_view name, std::span<const uint8_t> head) {
   if (StartsWith(head, kEwfSignature) || StartsWith(head, kEwf2Signature)) {
     return DiskImageKind::kEwf;
@@ -485,7 +520,7 @@ DiskImageKind DetectDiskImage(std::string_view name, std::span<const uint8_t> he
   const std::string ext = Extension(name);
   if (ext == "001") return DiskImageKind::kSplitRaw;
   if (ext == "dd" || ext == "img" || ext == "raw") return DiskImageKind::kRaw;
-  return DiskImageKind::kNotAnImage;
+  return LooksLikeRawMedia(head) ? DiskImageKind::kRaw : DiskImageKind::kNotAnImage;
 }
 
 bool IsLaterImageSegment(const std::string& fs_path, std::span<const uint8_t> head) {

@@ -79,8 +79,14 @@ enum class DiskImageKind {
 // .E01 .Ex01 .S01 .L01 ..., case-insensitive).
 bool LooksLikeDiskImageName(std::string_view name);
 
-// Decides from the first bytes of the file (at least 8 for EWF) and its name.
-// The content wins: an EWF signature makes kEwf whatever the name.
+// How many bytes of a file DetectDiskImage needs to see every signature.
+inline constexpr size_t kDiskImageHeadBytes = 4096;
+
+// Decides from the first bytes of the file (up to kDiskImageHeadBytes) and
+// its name. The content wins: an EWF signature makes kEwf whatever the name.
+// A file of another name is kRaw when its content starts like a disk or a
+// volume: a GPT header, a plausible MBR partition table, or the boot sector
+// or superblock of NTFS, exFAT, FAT or ext2/3/4.
 DiskImageKind DetectDiskImage(std::string_view name, std::span<const uint8_t> head);
 
 // True for a later file of a multi-file image: an EWF segment whose header

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -72,6 +73,34 @@ TEST(DiskImageTest, DetectsByContentAndName) {
   EXPECT_EQ(DetectDiskImage("disk.001", zeros), DiskImageKind::kSplitRaw);
   EXPECT_EQ(DetectDiskImage("dir/disk.DD", zeros), DiskImageKind::kRaw);
   EXPECT_EQ(DetectDiskImage("photo.jpg", zeros), DiskImageKind::kNotAnImage);
+  // Raw media by content, whatever the name.
+  std::vector<uint8_t> gpt(4096, 0);
+  std::memcpy(gpt.data() + 512, "EFI PART", 8);
+  EXPECT_EQ(DetectDiskImage("evidence.bin", gpt), DiskImageKind::kRaw);
+  std::vector<uint8_t> ntfs(4096, 0);
+  std::memcpy(ntfs.data() + 3, "NTFS    ", 8);
+  ntfs[510] = 0x55;
+  ntfs[511] = 0xAA;
+  EXPECT_EQ(DetectDiskImage("sda2", ntfs), DiskImageKind::kRaw);
+  std::vector<uint8_t> mbr(4096, 0);
+  mbr[510] = 0x55;
+  mbr[511] = 0xAA;
+  EXPECT_EQ(DetectDiskImage("sdb", mbr), DiskImageKind::kNotAnImage) << "no partition entry";
+  mbr[446 + 4] = 0x0c;  // FAT32 LBA
+  mbr[446 + 8] = 0x00;  // start sector 2048
+  mbr[446 + 9] = 0x08;
+  mbr[446 + 12] = 0x00;  // 4096 sectors
+  mbr[446 + 13] = 0x10;
+  EXPECT_EQ(DetectDiskImage("sdb", mbr), DiskImageKind::kRaw);
+  mbr[446] = 0x17;  // an invalid status byte: boot code, not a partition table
+  EXPECT_EQ(DetectDiskImage("sdb", mbr), DiskImageKind::kNotAnImage);
+  std::vector<uint8_t> ext4(4096, 0);
+  ext4[1024] = 16;      // inodes
+  ext4[1024 + 4] = 64;  // blocks
+  ext4[1024 + 24] = 2;  // 4 KiB blocks
+  ext4[1024 + 56] = 0x53;
+  ext4[1024 + 57] = 0xEF;
+  EXPECT_EQ(DetectDiskImage("userdata", ext4), DiskImageKind::kRaw);
   EXPECT_TRUE(LooksLikeDiskImageName("laptop.E01"));
   EXPECT_TRUE(LooksLikeDiskImageName("a/b/disk.img"));
   EXPECT_TRUE(LooksLikeDiskImageName("disk.001"));
@@ -187,6 +216,28 @@ TEST_F(EwfTest, ReadsMetadataAndMedia) {
   EXPECT_TRUE(verified->md5_matches);
   EXPECT_TRUE(verified->sha1_matches);
   EXPECT_EQ(verified->sha1, info.stored_sha1);
+}
+
+TEST_F(EwfTest, SmartFormatS01Segments) {
+  const std::string smart = dir_.Sub("smart");
+  ASSERT_EQ(Shell("mkdir -p '" + smart + "' && cd '" + smart +
+                  "' && ewfacquire -u -q -t card -c none -f smart -S 1048576 '" + whole_ + "'"),
+            0);
+  auto image = OpenDiskImage(smart + "/card.s01");
+  ASSERT_TRUE(image.ok()) << image.status().ToString();
+  EXPECT_EQ((*image)->info().format, "ewf");
+  EXPECT_GE((*image)->info().segments.size(), 3u);
+  EXPECT_EQ(ReadAll(**image), bytes_);
+  auto verified = VerifyDiskImage(**image);
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->md5_matches);
+  EXPECT_TRUE(verified->checksum_errors.empty());
+  // Later segments are recognised as such by their header, whatever their name.
+  uint8_t head[16] = {};
+  std::ifstream(smart + "/card.s02", std::ios::binary).read(reinterpret_cast<char*>(head), 16);
+  EXPECT_TRUE(IsLaterImageSegment(smart + "/card.s02", head));
+  std::ifstream(smart + "/card.s01", std::ios::binary).read(reinterpret_cast<char*>(head), 16);
+  EXPECT_FALSE(IsLaterImageSegment(smart + "/card.s01", head));
 }
 
 TEST_F(EwfTest, SingleSegmentImage) {

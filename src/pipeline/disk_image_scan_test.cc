@@ -256,6 +256,51 @@ TEST_F(DiskImageScanTest, RawImageHasComputedHashesAndNoStoredOnes) {
   EXPECT_EQ(files.at("card/fat.img").md5, Md5OfFile(raw_));
 }
 
+TEST_F(DiskImageScanTest, SplitRawImageIsReadAcrossSegments) {
+  if (!HaveTool("split")) GTEST_SKIP() << "coreutils split is not installed";
+  ASSERT_EQ(Shell("mkdir -p '" + dir_.Sub("split") +
+                  "' && split -b 3145728 -d -a 3 "
+                  "--numeric-suffixes=1 '" +
+                  raw_ + "' '" + dir_.Sub("split/card.") + "'"),
+            0);
+  ScanSummary summary = ScanInto("card", dir_.Sub("split"));
+  ASSERT_EQ(summary.disk_images.size(), 1u);
+  const DiskImageRecord& image = summary.disk_images[0];
+  EXPECT_EQ(image.forensic_path, "card/card.001");
+  EXPECT_EQ(image.format, "split raw");
+  EXPECT_EQ(image.segments, "card.001\ncard.002\ncard.003");
+  EXPECT_EQ(image.computed_md5, Md5OfFile(raw_)) << "the media hash spans every segment";
+  auto files = Files();
+  EXPECT_NE(Find(files, "/DCIM/photo.jpg", kAllocationAllocated), nullptr);
+  EXPECT_NE(files.at("card/card.002").file.note.find("later segment"), std::string::npos);
+}
+
+TEST_F(DiskImageScanTest, RawImageIsRecognisedByContentWhateverItsName) {
+  std::filesystem::create_directory(dir_.Sub("dump"));
+  std::filesystem::copy_file(raw_, dir_.Sub("dump/mmcblk0p1"));
+  ScanSummary summary = ScanInto("phone", dir_.Sub("dump"));
+  ASSERT_EQ(summary.disk_images.size(), 1u);
+  EXPECT_EQ(summary.disk_images[0].forensic_path, "phone/mmcblk0p1");
+  EXPECT_NE(Find(Files(), "/DCIM/photo.jpg", kAllocationAllocated), nullptr);
+}
+
+TEST_F(DiskImageScanTest, TruncatedImageKeepsWhatCanBeRead) {
+  // Cut the image after the file system's metadata and first files.
+  std::filesystem::resize_file(raw_, 6u << 20);
+  ScanSummary summary = ScanInto("card", raw_);
+  ASSERT_EQ(summary.disk_images.size(), 1u);
+  auto files = Files();
+  const FileRow* photo = Find(files, "/DCIM/photo.jpg", kAllocationAllocated);
+  ASSERT_NE(photo, nullptr) << "files before the cut are still read";
+  EXPECT_EQ(photo->file.sha256, Sha256(photo_));
+  EXPECT_TRUE(files.contains("card/fat.img"));
+  bool truncated = false;
+  for (const StoredError& e : Errors()) {
+    truncated |= e.error.message.find("the image is truncated") != std::string::npos;
+  }
+  EXPECT_TRUE(truncated) << "the truncation is an error row";
+}
+
 TEST_F(DiskImageScanTest, CarvingCanBeTurnedOffAndImagesReadAsPlainFiles) {
   ScanOptions no_carve;
   no_carve.processor.disk_images.carve = false;

@@ -47,6 +47,15 @@ struct Streamed {
 
 std::string ToString(ItemKind kind) { return std::string(ItemKindName(kind)); }
 
+// The bytes of one item read out of a disk image: not zero-filled first,
+// since they are overwritten by the read at once.
+struct ItemBytes {
+  explicit ItemBytes(size_t n) : data(std::make_unique_for_overwrite<uint8_t[]>(n)), size(n) {}
+  std::span<uint8_t> span() const { return {data.get(), size}; }
+  std::unique_ptr<uint8_t[]> data;
+  size_t size;
+};
+
 }  // namespace
 
 class ContentPool;
@@ -139,7 +148,7 @@ class UnitProcessor::Run {
   // Handles `file` when it is a disk image or a later segment of one; false
   // when it is neither and must be processed as a plain file.
   bool TryDiskImage(FileRecord& record, const RandomAccessSource& file) {
-    uint8_t head_bytes[16] = {};
+    uint8_t head_bytes[kDiskImageHeadBytes] = {};
     auto n = file.ReadAt(0, head_bytes);
     if (!n.ok()) return false;  // the plain path reports the read error
     const std::span<const uint8_t> head(head_bytes, *n);
@@ -304,15 +313,15 @@ class UnitProcessor::Run {
     ++d.files;
     if (!entry.stream.empty()) record.note = "NTFS alternate data stream '" + entry.stream + "'";
     if (entry.size <= kPooledItemBytes) {  // read here, fingerprinted on a helper thread
-      std::vector<uint8_t> bytes(static_cast<size_t>(entry.size));
+      ItemBytes bytes(static_cast<size_t>(entry.size));
       size_t done = 0;
-      while (done < bytes.size()) {
-        auto n = reader.ReadAt(done, std::span<uint8_t>(bytes).subspan(done));
+      while (done < bytes.size) {
+        auto n = reader.ReadAt(done, bytes.span().subspan(done));
         if (!n.ok() || *n == 0) {
           record.status = kStatusError;
           AddError(record.forensic_path, "read",
                    n.ok() ? CorruptError("the file system gave " + std::to_string(done) + " of " +
-                                         std::to_string(bytes.size()) + " bytes")
+                                         std::to_string(bytes.size) + " bytes")
                           : n.status());
           AddFile(std::move(record));
           return;
@@ -336,7 +345,7 @@ class UnitProcessor::Run {
  public:
   // Fingerprints one file read out of an image, from memory (what the
   // helper threads of a ContentPool run).
-  void ProcessContainedBytes(FileRecord record, const std::vector<uint8_t>& bytes) {
+  void ProcessContainedBytes(FileRecord record, std::span<const uint8_t> bytes) {
     in_disk_image_ = true;
     size_t at = 0;
     Streamed s = Stream(
@@ -357,7 +366,7 @@ class UnitProcessor::Run {
   // helper threads; larger ones are streamed on the reading thread.
   static constexpr uint64_t kPooledItemBytes = uint64_t{8} << 20;
 
-  void SubmitToPool(FileRecord record, std::vector<uint8_t> bytes);
+  void SubmitToPool(FileRecord record, ItemBytes bytes);
   void TakePoolOutputs();
 
   // A file read out of an image (walked or carved): fingerprinted, and opened
@@ -412,9 +421,9 @@ class UnitProcessor::Run {
                                  : "; no end found, cut at the end of the free space or "
                                    "the size limit");
     if (item.length <= kPooledItemBytes) {
-      std::vector<uint8_t> bytes(static_cast<size_t>(item.length));
-      auto n = image.ReadAt(item.offset, bytes);
-      if (!n.ok() || *n != bytes.size()) {
+      ItemBytes bytes(static_cast<size_t>(item.length));
+      auto n = image.ReadAt(item.offset, bytes.span());
+      if (!n.ok() || *n != bytes.size) {
         record.status = kStatusError;
         AddError(record.forensic_path, "read",
                  n.ok() ? CorruptError("the image ends inside the carved item") : n.status());
@@ -808,14 +817,14 @@ class ContentPool {
         };
         UnitProcessor::Run run(options, cancel, unit, emit, buffer, images, hasher);
         while (auto task = queue_.Pop())
-          run.ProcessContainedBytes(std::move(task->record), task->bytes);
+          run.ProcessContainedBytes(std::move(task->record), task->bytes.span());
         run.FlushPartial();
       });
     }
   }
   ~ContentPool() { Finish(); }
 
-  void Submit(FileRecord record, std::vector<uint8_t> bytes) {
+  void Submit(FileRecord record, ItemBytes bytes) {
     queue_.Push(Task{std::move(record), std::move(bytes)});
   }
   // Moves what the helpers have produced so far to the end of `into`.
@@ -834,7 +843,7 @@ class ContentPool {
   static constexpr size_t kQueued = 16;
   struct Task {
     FileRecord record;
-    std::vector<uint8_t> bytes;
+    ItemBytes bytes;
   };
   BoundedQueue<Task> queue_;
   std::mutex mutex_;
@@ -852,7 +861,7 @@ void UnitProcessor::Run::FinishPool() {
   pool_.reset();
 }
 
-void UnitProcessor::Run::SubmitToPool(FileRecord record, std::vector<uint8_t> bytes) {
+void UnitProcessor::Run::SubmitToPool(FileRecord record, ItemBytes bytes) {
   if (Cancelled()) return;
   pool_->Submit(std::move(record), std::move(bytes));
   TakePoolOutputs();
