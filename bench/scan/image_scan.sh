@@ -7,10 +7,7 @@ source "$(dirname "$0")/common.sh"
 N=${N:-1000}
 CORPUS=$WORK/whatsapp-$N
 if [[ ! -f $CORPUS/.done ]]; then
-  for p in gnome-backgrounds imagemagick; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
-      { apt-get update -qq >/dev/null; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$p" >/dev/null; }
-  done
+  ensure_packages gnome-backgrounds imagemagick
   rm -rf "$CORPUS"; mkdir -p "$CORPUS/base"
   mapfile -t sources < <(find /usr/share/backgrounds/gnome -type f \( -name '*.jpg' -o -name '*.png' -o -name '*.webp' \) | sort)
   i=0  # GNOME 43 ships its photos as WebP
