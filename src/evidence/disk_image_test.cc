@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/temp_dir.h"
+#include "evidence/evidence_test_util.h"
 
 namespace tantalio {
 namespace {
@@ -28,13 +29,8 @@ std::string PatternBytes(size_t size, uint32_t seed) {
   return bytes;
 }
 
-bool HaveTool(const std::string& tool) {
-  return std::system(("command -v " + tool + " >/dev/null 2>&1").c_str()) == 0;
-}
-
-int Shell(const std::string& command) {
-  return std::system(("{ " + command + "; } >/dev/null 2>&1").c_str());
-}
+using testing_util::HaveTool;
+using testing_util::Shell;
 
 std::string ReadAll(const DiskImage& image) {
   std::string out(image.Size(), '\0');

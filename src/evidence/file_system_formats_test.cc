@@ -19,73 +19,19 @@
 
 #include "base/temp_dir.h"
 #include "evidence/disk_image.h"
+#include "evidence/evidence_test_util.h"
 #include "evidence/file_system_walker.h"
 
 namespace tantalio {
 namespace {
 
-bool HaveTool(const std::string& tool) {
-  return std::system(("command -v " + tool + " >/dev/null 2>&1").c_str()) == 0;
-}
-
-int Shell(const std::string& command) {
-  return std::system(("{ " + command + "; } >/dev/null 2>&1").c_str());
-}
+using testing_util::HaveTool;
+using testing_util::Seen;
+using testing_util::Shell;
+using testing_util::Walk;
+using testing_util::WalkResult;
 
 std::string Quote(const std::string& s) { return "'" + s + "'"; }
-
-struct Seen {
-  FsEntry entry;
-  std::string content;
-  Status read_status;
-};
-
-struct WalkResult {
-  Status status;
-  std::map<std::string, Seen> entries;  // by path
-  std::vector<FsProblem> problems;
-
-  const Seen* Find(const std::string& path) const {
-    auto it = entries.find(path);
-    return it == entries.end() ? nullptr : &it->second;
-  }
-  std::string Paths() const {
-    std::string out;
-    for (const auto& [path, seen] : entries) out += path + "\n";
-    return out;
-  }
-};
-
-WalkResult Walk(const std::string& image_path) {
-  WalkResult result;
-  auto image = OpenDiskImage(image_path);
-  if (!image.ok()) {
-    result.status = image.status();
-    return result;
-  }
-  result.status = WalkFileSystems(
-      **image,
-      [&](const FsEntry& entry, FsEntryReader& reader) {
-        Seen seen;
-        seen.entry = entry;
-        std::vector<uint8_t> buf(1000);  // small chunks: exercises offsets
-        uint64_t offset = 0;
-        while (offset < reader.Size()) {
-          auto n = reader.ReadAt(offset, buf);
-          if (!n.ok()) {
-            seen.read_status = n.status();
-            break;
-          }
-          if (*n == 0) break;
-          seen.content.append(reinterpret_cast<const char*>(buf.data()), *n);
-          offset += *n;
-        }
-        result.entries[entry.path] = seen;
-        return true;
-      },
-      [&](const FsProblem& problem) { result.problems.push_back(problem); });
-  return result;
-}
 
 // Deterministic bytes that are not all text: catches offset mistakes.
 std::string Bytes(uint8_t seed, size_t size) {

@@ -391,14 +391,14 @@ Status WalkFileSystems(const RandomAccessSource& image, const FsVisitor& visit,
   callbacks.file_system = [&](TSK_FS_INFO* fs, const std::string& volume, uint64_t) {
     // A partition past the end is reported by ForEachVolume; a file system
     // filling the whole image can only say so by its own size.
-    const uint64_t fs_end = static_cast<uint64_t>(fs->offset) +
-                            static_cast<uint64_t>(fs->block_count) * fs->block_size;
+    const uint64_t fs_end =
+        static_cast<uint64_t>(fs->offset) + static_cast<uint64_t>(fs->block_count) * fs->block_size;
     if (volume.empty() && fs_end > image.Size()) {
-      Report(problem, "", "",
-             CorruptError("the image is truncated: its file system needs " +
-                          std::to_string(fs_end) + " bytes, the image has " +
-                          std::to_string(image.Size()) +
-                          "; files stored past the end cannot be read"));
+      Report(
+          problem, "", "",
+          CorruptError("the image is truncated: its file system needs " + std::to_string(fs_end) +
+                       " bytes, the image has " + std::to_string(image.Size()) +
+                       "; files stored past the end cannot be read"));
     }
     return WalkOne(fs, volume, visit, problem);
   };

@@ -13,75 +13,17 @@
 #include "base/temp_dir.h"
 #include "evidence/carver.h"
 #include "evidence/disk_image.h"
+#include "evidence/evidence_test_util.h"
 #include "media/synthetic_image.h"
 
 namespace tantalio {
 namespace {
 
-bool HaveTool(const std::string& tool) {
-  return std::system(("command -v " + tool + " >/dev/null 2>&1").c_str()) == 0;
-}
-
-int Shell(const std::string& command) {
-  return std::system(("{ " + command + "; } >/dev/null 2>&1").c_str());
-}
-
-struct Seen {
-  FsEntry entry;
-  std::string content;
-  Status read_status;
-};
-
-struct WalkResult {
-  Status status;
-  std::map<std::string, Seen> entries;  // by path
-  std::vector<FsProblem> problems;
-
-  const Seen* FindSuffix(const std::string& suffix, FsEntry::Allocation allocation) const {
-    for (const auto& [path, seen] : entries) {
-      if (seen.entry.allocation != allocation || path.size() < suffix.size()) continue;
-      std::string tail = path.substr(path.size() - suffix.size());
-      bool same = true;
-      for (size_t i = 0; i < tail.size(); ++i) {
-        same = same && std::tolower(static_cast<unsigned char>(tail[i])) ==
-                           std::tolower(static_cast<unsigned char>(suffix[i]));
-      }
-      if (same) return &seen;
-    }
-    return nullptr;
-  }
-};
-
-WalkResult Walk(const std::string& image_path) {
-  WalkResult result;
-  auto image = OpenDiskImage(image_path);
-  if (!image.ok()) {
-    result.status = image.status();
-    return result;
-  }
-  result.status = WalkFileSystems(
-      **image,
-      [&](const FsEntry& entry, FsEntryReader& reader) {
-        Seen seen;
-        seen.entry = entry;
-        std::vector<uint8_t> buf(1000);  // small chunks: exercises offsets
-        uint64_t offset = 0;
-        while (offset < reader.Size()) {
-          auto n = reader.ReadAt(offset, buf);
-          if (!n.ok()) {
-            seen.read_status = n.status();
-            break;
-          }
-          if (*n == 0) break;
-          seen.content.append(reinterpret_cast<const char*>(buf.data()), *n);
-          offset += *n;
-        }
-        result.entries[entry.path] = seen;
-        return true;
-      },
-      [&](const FsProblem& problem) { result.problems.push_back(problem); });
-  return result;
-}
+using testing_util::HaveTool;
+using testing_util::Seen;
+using testing_util::Shell;
+using testing_util::Walk;
+using testing_util::WalkResult;
 
 std::string Text(char c, size_t size) {
   std::string s;

@@ -12,6 +12,7 @@
 
 #include "base/temp_dir.h"
 #include "demo/demo_evidence.h"
+#include "evidence/evidence_test_util.h"
 #include "fingerprint/crypto_digest.h"
 #include "media/synthetic_image.h"
 #include "pipeline/scanner.h"
@@ -20,13 +21,8 @@
 namespace tantalio {
 namespace {
 
-bool HaveTool(const std::string& tool) {
-  return std::system(("command -v " + tool + " >/dev/null 2>&1").c_str()) == 0;
-}
-
-int Shell(const std::string& command) {
-  return std::system(("{ " + command + "; } >/dev/null 2>&1").c_str());
-}
+using testing_util::HaveTool;
+using testing_util::Shell;
 
 std::vector<uint8_t> Jpeg(uint64_t seed) {
   auto jpeg = EncodeJpeg(GeneratePattern(320, 240, seed), 85);
