@@ -52,6 +52,10 @@ void PrintScanSummary(std::ostream& out, const std::string& case_name, const std
       << " errors";
   if (s.errors > 0) out << " (see: tantalio errors --case " << case_name << ")";
   if (s.skipped_units > 0) out << "; " << Count(s.skipped_units) << " items already done (skipped)";
+  if (s.resumed_files > 0) {
+    out << "; " << Count(s.resumed_files)
+        << " files of interrupted disk images already stored (not read again)";
+  }
   out << "\n";
   if (s.chat_databases > 0 || s.identifiers > 0) {
     out << "  " << Count(s.chat_databases) << " chat databases (tantalio chats --case " << case_name

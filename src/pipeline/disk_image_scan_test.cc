@@ -239,6 +239,34 @@ TEST_F(DiskImageScanTest, SplitE01IsOpenedWalkedCarvedAndVerified) {
   EXPECT_EQ(report->disk_images[0].integrity, kIntegrityVerified);
 }
 
+TEST_F(DiskImageScanTest, InterruptedImageResumesWithoutReadingStoredFilesAgain) {
+  ScanSummary reference = ScanInto("ref", dir_.Sub("evidence"));
+  const auto reference_files = Files();
+  const FileRow* photo = Find(reference_files, "/DCIM/photo.jpg", kAllocationAllocated);
+  ASSERT_NE(photo, nullptr);
+  // What an interrupted run leaves: one file of the image stored, the unit not completed.
+  auto device = store_->GetOrCreateDevice(case_.id, "laptop");
+  ASSERT_TRUE(device.ok());
+  IngestBatch interrupted;
+  interrupted.device_id = device->id;
+  FileRecord stored = photo->file;
+  stored.forensic_path = "laptop" + stored.forensic_path.substr(3);
+  stored.unit_path = "laptop/laptop.E01";
+  interrupted.files.push_back(stored);
+  auto applied = store_->Apply(interrupted);
+  ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+
+  ScanSummary resumed = ScanInto("laptop", dir_.Sub("evidence"));
+  EXPECT_EQ(resumed.resumed_files, 1u);
+  EXPECT_EQ(resumed.files, reference.files - 1);
+  ASSERT_EQ(resumed.disk_images.size(), 1u);
+  EXPECT_EQ(resumed.disk_images[0].files, reference.disk_images[0].files);
+  EXPECT_EQ(resumed.disk_images[0].integrity, kIntegrityVerified);
+  size_t laptop_files = 0, ref_files = 0;
+  for (const auto& [path, row] : Files()) (row.device == "laptop" ? laptop_files : ref_files)++;
+  EXPECT_EQ(laptop_files, ref_files) << "the resumed device ends with the same files";
+}
+
 TEST_F(DiskImageScanTest, RawImageHasComputedHashesAndNoStoredOnes) {
   ScanSummary summary = ScanInto("card", raw_);
   ASSERT_EQ(summary.disk_images.size(), 1u);

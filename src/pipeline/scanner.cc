@@ -185,6 +185,7 @@ class BatchWriter {
     summary_.bytes += out.bytes_read;
     summary_.chat_databases += out.chat_databases.size();
     summary_.identifiers += out.identifiers.size();
+    summary_.resumed_files += out.resumed_files;
     summary_.disk_images.insert(summary_.disk_images.end(), out.disk_images.begin(),
                                 out.disk_images.end());
     for (const FileRecord& f : out.files) {
@@ -303,6 +304,7 @@ Result<ScanSummary> Scan(Store& store, const CaseInfo& case_info, const std::str
         store.AddEvidenceRoot(device.id, EvidenceRoot{root.fs_path, root.forensic_root}));
   }
   TANTALIO_ASSIGN_OR_RETURN(auto completed, store.CompletedUnits(device.id));
+  TANTALIO_ASSIGN_OR_RETURN(auto unfinished, store.UnfinishedUnits(device.id));
   TANTALIO_ASSIGN_OR_RETURN(int64_t scan_id, store.BeginScan(device.id, options.tool_version));
   std::string roots_json;
   for (const auto& root : roots) {
@@ -318,6 +320,7 @@ Result<ScanSummary> Scan(Store& store, const CaseInfo& case_info, const std::str
   ScanOptions run_options = options;
   ArtifactOptions& artifacts = run_options.processor.artifacts;
   if (artifacts.region == "ZZ" && !case_info.country.empty()) artifacts.region = case_info.country;
+  run_options.processor.already_stored = &unfinished;
   std::unique_ptr<HashSetMatcher> matcher;
   // What the device's earlier files were matched against: a scan can only
   // vouch for the files it reads itself.

@@ -43,6 +43,7 @@ struct ScanOptions {
 struct ScanSummary {
   uint64_t units = 0;          // top-level items processed now
   uint64_t skipped_units = 0;  // already completed by an earlier run
+  uint64_t resumed_files = 0;  // files of interrupted disk images stored by an earlier run
   uint64_t files = 0;          // file rows written now (entries included)
   uint64_t bytes = 0;          // evidence bytes read now
   uint64_t errors = 0;

@@ -185,6 +185,10 @@ class UnitProcessor::Run {
   // serialise on one). Everything ends in one DiskImageRecord.
   void ProcessDiskImage(FileRecord record, std::unique_ptr<DiskImage> image) {
     const std::string& base = record.forensic_path;
+    if (options_.already_stored != nullptr) {
+      auto stored = options_.already_stored->find(base);
+      if (stored != options_.already_stored->end()) stored_before_ = &stored->second;
+    }
     DiskImageRecord d = DescribeDiskImage(image->info(), base);
     const bool single_raw_file = d.format == "raw";
     auto container = std::async(std::launch::async, [this] { return DigestFile(unit_.fs_path); });
@@ -274,7 +278,9 @@ class UnitProcessor::Run {
     };
     auto problem = [&](const FsProblem& p) {
       const std::string where = p.volume.empty() ? base : JoinPath(base, p.volume);
-      if (!p.encryption.empty()) volumes.insert(p.volume + " " + p.encryption + " (encrypted)");
+      if (!p.encryption.empty()) {
+        volumes.insert((p.volume.empty() ? "" : p.volume + " ") + p.encryption + " (encrypted)");
+      }
       AddError(where, "volume", p.status);
     };
     Status walked = WalkFileSystems(image, visit, problem);
@@ -291,26 +297,17 @@ class UnitProcessor::Run {
   void ProcessImageEntry(const FsEntry& entry, FsEntryReader& reader, const std::string& base,
                          DiskImageRecord& d) {
     FileRecord record = BaseRecord(JoinPath(base, entry.path), "file", 0);
+    if (StoredBefore(record.forensic_path)) {
+      CountAllocation(entry.allocation, d);
+      return;
+    }
     record.size = entry.size;
     record.mtime = entry.mtime;
     record.atime = entry.atime;
     record.ctime = entry.ctime;
     record.crtime = entry.crtime;
     record.inode = entry.inode;
-    switch (entry.allocation) {
-      case FsEntry::kAllocated:
-        record.allocation = kAllocationAllocated;
-        break;
-      case FsEntry::kDeleted:
-        record.allocation = kAllocationDeleted;
-        ++d.deleted;
-        break;
-      case FsEntry::kOrphan:
-        record.allocation = kAllocationOrphan;
-        ++d.orphans;
-        break;
-    }
-    ++d.files;
+    record.allocation = CountAllocation(entry.allocation, d);
     if (!entry.stream.empty()) record.note = "NTFS alternate data stream '" + entry.stream + "'";
     if (entry.size <= kPooledItemBytes) {  // read here, fingerprinted on a helper thread
       ItemBytes bytes(static_cast<size_t>(entry.size));
@@ -369,6 +366,30 @@ class UnitProcessor::Run {
   void SubmitToPool(FileRecord record, ItemBytes bytes);
   void TakePoolOutputs();
 
+  // Counts a file of the image in `d`; returns its allocation as stored.
+  static const char* CountAllocation(FsEntry::Allocation allocation, DiskImageRecord& d) {
+    ++d.files;
+    switch (allocation) {
+      case FsEntry::kDeleted:
+        ++d.deleted;
+        return kAllocationDeleted;
+      case FsEntry::kOrphan:
+        ++d.orphans;
+        return kAllocationOrphan;
+      case FsEntry::kAllocated:
+        break;
+    }
+    return kAllocationAllocated;
+  }
+
+  // True when an interrupted run already stored the file at `path` of this
+  // unit: a resumed scan of an image does not read it again.
+  bool StoredBefore(const std::string& path) {
+    if (stored_before_ == nullptr || !stored_before_->contains(path)) return false;
+    ++output_.resumed_files;
+    return true;
+  }
+
   // A file read out of an image (walked or carved): fingerprinted, and opened
   // when it is a chat database or an archive, like a file in an archive.
   void ProcessContainedContent(FileRecord record, Streamed& s) {
@@ -413,6 +434,7 @@ class UnitProcessor::Run {
         BaseRecord(JoinPath(volume_path, "$Unallocated/carved-at-" + std::to_string(item.offset) +
                                              "." + item.extension),
                    "file", 0);
+    if (StoredBefore(record.forensic_path)) return;
     record.size = item.length;
     record.allocation = kAllocationCarved;
     record.note = "carved from unallocated space: image bytes " + std::to_string(item.offset) +
@@ -786,6 +808,8 @@ class UnitProcessor::Run {
 
   bool in_disk_image_ = false;  // items come out of a disk image (databases are kept to be read)
   std::unique_ptr<ContentPool> pool_;  // while a disk image is read
+  // Paths of the image's files that an interrupted run stored; null: none.
+  const std::unordered_set<std::string>* stored_before_ = nullptr;
   uint64_t archive_base_ = 0;
   uint64_t expanded_ = 0;
   Status budget_error_;

@@ -19,6 +19,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -63,6 +65,10 @@ struct ProcessorOptions {
   // Chat databases and identifiers in text (see artifact_reader.h).
   ArtifactOptions artifacts;
   DiskImageOptions disk_images;
+  // Files already stored by an interrupted scan, by unit (Store::UnfinishedUnits):
+  // a resumed disk image skips them instead of reading them again. Null: none.
+  // Not owned; must outlive the processor.
+  const std::unordered_map<std::string, std::unordered_set<std::string>>* already_stored = nullptr;
   // Known-material hash sets to match every content against; null: none.
   // Not owned; must outlive the processor.
   const HashSetMatcher* matcher = nullptr;
@@ -72,11 +78,13 @@ struct ProcessorOptions {
 // piece lists it in `completed_units`; a unit interrupted by cancellation
 // never appears there.
 struct UnitOutput : ScanRecords {
-  uint64_t bytes_read = 0;  // evidence bytes read for this piece (progress)
+  uint64_t bytes_read = 0;     // evidence bytes read for this piece (progress)
+  uint64_t resumed_files = 0;  // files of a disk image stored by an earlier, interrupted run
 
   // Moves everything of `other` to the end of this output.
   void MergeFrom(UnitOutput&& other) {
     bytes_read += std::exchange(other.bytes_read, 0);
+    resumed_files += std::exchange(other.resumed_files, 0);
     ScanRecords::MergeFrom(std::move(other));
   }
 };

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -77,6 +78,11 @@ class Store {
 
   // The top-level evidence items already finished on this device.
   virtual Result<std::unordered_set<std::string>> CompletedUnits(int64_t device_id) = 0;
+  // For each unit of the device that a scan started but did not complete,
+  // the forensic paths of the files it already stored (a disk image is one
+  // unit: a resumed scan skips what it read before).
+  virtual Result<std::unordered_map<std::string, std::unordered_set<std::string>>> UnfinishedUnits(
+      int64_t device_id) = 0;
 
   // Writes the whole batch in one transaction: all of it or none of it.
   // Idempotent: rows already present (same device and forensic path, same

@@ -218,6 +218,22 @@ class SqliteStore : public Store {
     return out;
   }
 
+  Result<std::unordered_map<std::string, std::unordered_set<std::string>>> UnfinishedUnits(
+      int64_t device_id) override {
+    Statement s(
+        *db_,
+        "SELECT f.unit_path, f.forensic_path FROM files f WHERE f.device_id = ?1"
+        " AND f.forensic_path <> f.unit_path AND NOT EXISTS (SELECT 1 FROM completed_units c"
+        "   WHERE c.device_id = ?1 AND c.unit_path = f.unit_path)");
+    s.Bind(1, device_id);
+    std::unordered_map<std::string, std::unordered_set<std::string>> out;
+    while (true) {
+      TANTALIO_ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) return out;
+      out[s.Text(0)].insert(s.Text(1));
+    }
+  }
+
   Result<ApplyStats> Apply(const IngestBatch& batch) override {
     ApplyStats stats;
     if (batch.empty()) return stats;
