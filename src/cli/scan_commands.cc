@@ -107,7 +107,7 @@ void RegisterScanCommands(CLI::App& app, Context& context, Action& action) {
   CLI::App* scan =
       app.add_subcommand("scan",
                          "Scan evidence (folders, files, archives, disk images) into a device\n"
-                         "of a case. Disk images (E01/Ex01, raw .dd/.img/.raw, split .001) are\n"
+                         "of a case. Disk images (EWF E01/S01, raw .dd/.img/.raw, split .001) are\n"
                          "opened: their file systems, deleted files, carved items and integrity.\n"
                          "Re-running the same scan resumes: completed items are skipped.\n"
                          "Exit 1 if a disk image fails its integrity check.");
