@@ -215,7 +215,7 @@ class UnitProcessor::Run {
       AddError(base, "read", digested.status());
       if (single_raw_file) verified = digested.status();
     } else {
-      output_.bytes_read += digested->size;
+      output_.bytes_read += digested->size - container_bytes_reported_;
       Streamed s;
       s.digests = digested->digests;
       s.size = digested->size;
@@ -244,7 +244,7 @@ class UnitProcessor::Run {
   };
 
   // Digests the unit's file on the calling (helper) thread.
-  Result<DigestedFile> DigestFile(const std::string& fs_path) const {
+  Result<DigestedFile> DigestFile(const std::string& fs_path) {
     TANTALIO_ASSIGN_OR_RETURN(auto file, OpenEvidenceFile(fs_path));
     CryptoHasher hasher;
     DigestedFile out;
@@ -259,6 +259,7 @@ class UnitProcessor::Run {
       }
       hasher.Update(std::span<const uint8_t>(buffer.data(), n));
       out.size += n;
+      container_bytes_read_.store(out.size, std::memory_order_relaxed);
     }
     out.digests = hasher.Finish();
     return out;
@@ -808,6 +809,10 @@ class UnitProcessor::Run {
 
   bool in_disk_image_ = false;  // items come out of a disk image (databases are kept to be read)
   std::unique_ptr<ContentPool> pool_;  // while a disk image is read
+  // Bytes of the image file hashed so far (written by the helper thread) and
+  // how many of them this thread has passed on as progress.
+  std::atomic<uint64_t> container_bytes_read_{0};
+  uint64_t container_bytes_reported_ = 0;
   // Paths of the image's files that an interrupted run stored; null: none.
   const std::unordered_set<std::string>* stored_before_ = nullptr;
   uint64_t archive_base_ = 0;
@@ -893,6 +898,10 @@ void UnitProcessor::Run::SubmitToPool(FileRecord record, ItemBytes bytes) {
 
 void UnitProcessor::Run::TakePoolOutputs() {
   if (Cancelled()) return;  // nothing more is recorded (see AddFile)
+  // Progress: the bytes of the image file hashed so far on the helper thread.
+  const uint64_t read = container_bytes_read_.load(std::memory_order_relaxed);
+  output_.bytes_read += read - container_bytes_reported_;
+  container_bytes_reported_ = read;
   pool_->TakeOutputs(output_);
   if (output_.files.size() >= options_.flush_records) Flush(false);
 }
