@@ -73,7 +73,8 @@ Status JudgeIntegrity(DiskImageRecord& d, const Result<ImageVerification>& verif
   }
   if (differs.empty()) {
     d.integrity = kIntegrityVerified;
-    d.integrity_detail = "stored " + compared + " equal the data read";
+    const bool several = compared.find(" and ") != std::string::npos;
+    d.integrity_detail = "stored " + compared + (several ? " equal" : " equals") + " the data read";
     return Status::Ok();
   }
   d.integrity = kIntegrityMismatch;

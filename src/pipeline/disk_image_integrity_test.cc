@@ -47,6 +47,13 @@ TEST(DiskImageIntegrityTest, MatchingHashesVerify) {
   EXPECT_EQ(d.computed_sha1, kSha1);
 }
 
+TEST(DiskImageIntegrityTest, OneStoredHashVerifiesAlone) {
+  DiskImageRecord d = Stored(kMd5, "");
+  EXPECT_TRUE(JudgeIntegrity(d, Read(kMd5, kSha1)).ok());
+  EXPECT_EQ(d.integrity, kIntegrityVerified);
+  EXPECT_EQ(d.integrity_detail, "stored MD5 equals the data read");
+}
+
 TEST(DiskImageIntegrityTest, AnyDifferenceIsAMismatch) {
   DiskImageRecord d = Stored(kMd5, kSha1);
   std::string other_sha1 = kSha1;

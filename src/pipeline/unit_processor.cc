@@ -270,10 +270,10 @@ class UnitProcessor::Run {
     std::set<std::string> volumes;
     auto visit = [&](const FsEntry& entry, FsEntryReader& reader) {
       if (Cancelled()) return false;
-      if (entry.is_directory) return true;
       const size_t fs_at = entry.path.find(entry.fs_type + '/');
       if (fs_at != std::string::npos)
         volumes.insert(entry.path.substr(0, fs_at + entry.fs_type.size()));
+      if (entry.is_directory) return true;
       ProcessImageEntry(entry, reader, base, d);
       return !Cancelled();
     };
