@@ -13,15 +13,26 @@ struct ListArgs {
   bool include_known_good = false;
 };
 
-// Resolves --case and the optional --device.
-Status ResolveScope(Store& store, const ListArgs& args, CaseInfo& case_info,
-                    std::optional<int64_t>& device_id) {
-  TANTALIO_ASSIGN_OR_RETURN(case_info, store.FindCase(args.case_name));
+// What a listing command works on: its output format, the store, the case
+// of --case and the device of the optional --device.
+struct Scope {
+  OutputFormat format = OutputFormat::kTable;
+  std::unique_ptr<Store> store;
+  CaseInfo case_info;
+  std::optional<int64_t> device_id;
+};
+
+Result<Scope> OpenScope(const Context& context, const ListArgs& args) {
+  Scope scope;
+  TANTALIO_ASSIGN_OR_RETURN(scope.format, ParseOutputFormat(args.format));
+  TANTALIO_ASSIGN_OR_RETURN(scope.store, context.OpenStore());
+  TANTALIO_ASSIGN_OR_RETURN(scope.case_info, scope.store->FindCase(args.case_name));
   if (!args.device.empty()) {
-    TANTALIO_ASSIGN_OR_RETURN(DeviceInfo device, store.FindDevice(case_info.id, args.device));
-    device_id = device.id;
+    TANTALIO_ASSIGN_OR_RETURN(DeviceInfo device,
+                              scope.store->FindDevice(scope.case_info.id, args.device));
+    scope.device_id = device.id;
   }
-  return Status::Ok();
+  return scope;
 }
 
 std::shared_ptr<ListArgs> AddListOptions(CLI::App* cmd) {
@@ -45,11 +56,8 @@ void RegisterReportCommands(CLI::App& app, Context& context, Action& action) {
                   "Also list files that only known-good sets match (hidden by default)");
   files->callback([&context, &action, file_args] {
     action = [&context, file_args]() -> Status {
-      TANTALIO_ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(file_args->format));
-      TANTALIO_ASSIGN_OR_RETURN(auto store, context.OpenStore());
-      CaseInfo case_info;
-      std::optional<int64_t> device_id;
-      TANTALIO_RETURN_IF_ERROR(ResolveScope(*store, *file_args, case_info, device_id));
+      TANTALIO_ASSIGN_OR_RETURN(Scope scope, OpenScope(context, *file_args));
+      auto& [format, store, case_info, device_id] = scope;
       TableWriter table(context.out, format, {"device",     "forensic_path", "kind",
                                               "size",       "mime",          "extension_mismatch",
                                               "md5",        "sha1",          "sha256",
@@ -103,11 +111,8 @@ void RegisterReportCommands(CLI::App& app, Context& context, Action& action) {
   auto error_args = AddListOptions(errors);
   errors->callback([&context, &action, error_args] {
     action = [&context, error_args]() -> Status {
-      TANTALIO_ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(error_args->format));
-      TANTALIO_ASSIGN_OR_RETURN(auto store, context.OpenStore());
-      CaseInfo case_info;
-      std::optional<int64_t> device_id;
-      TANTALIO_RETURN_IF_ERROR(ResolveScope(*store, *error_args, case_info, device_id));
+      TANTALIO_ASSIGN_OR_RETURN(Scope scope, OpenScope(context, *error_args));
+      auto& [format, store, case_info, device_id] = scope;
       TableWriter table(context.out, format,
                         {"device", "forensic_path", "stage", "code", "message", "at"});
       return store->ForEachError(case_info.id, device_id, [&](const StoredError& e) {
@@ -126,11 +131,8 @@ void RegisterReportCommands(CLI::App& app, Context& context, Action& action) {
   auto image_args = AddListOptions(images);
   images->callback([&context, &action, image_args] {
     action = [&context, image_args]() -> Status {
-      TANTALIO_ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(image_args->format));
-      TANTALIO_ASSIGN_OR_RETURN(auto store, context.OpenStore());
-      CaseInfo case_info;
-      std::optional<int64_t> device_id;
-      TANTALIO_RETURN_IF_ERROR(ResolveScope(*store, *image_args, case_info, device_id));
+      TANTALIO_ASSIGN_OR_RETURN(Scope scope, OpenScope(context, *image_args));
+      auto& [format, store, case_info, device_id] = scope;
       TANTALIO_ASSIGN_OR_RETURN(auto rows, store->ListDiskImages(case_info.id, device_id));
       TableWriter table(
           context.out, format,
