@@ -27,6 +27,23 @@ Status CheckStoreOutsideEvidence(const std::string& db, const std::vector<Resolv
   return Status::Ok();
 }
 
+// --no-carve and --images-as-files: given to scan, and again to verify so
+// that it reads the evidence the same way.
+struct DiskImageFlags {
+  bool no_carve = false;
+  bool images_as_files = false;
+
+  void AddTo(CLI::App* command) {
+    command->add_flag("--no-carve", no_carve, "Do not carve the unallocated space of disk images");
+    command->add_flag("--images-as-files", images_as_files,
+                      "Hash disk images as plain files: no file systems, carving or verification");
+  }
+  void ApplyTo(DiskImageOptions& options) const {
+    options.carve = !no_carve;
+    options.open = !images_as_files;
+  }
+};
+
 }  // namespace
 
 std::string Count(uint64_t n) {
@@ -100,8 +117,7 @@ void RegisterScanCommands(CLI::App& app, Context& context, Action& action) {
     std::vector<std::string> evidence;
     int workers = 0;
     int max_distance = kPdqMatchMaxDistance;
-    bool no_carve = false;
-    bool images_as_files = false;
+    DiskImageFlags images;
   };
   auto args = std::make_shared<ScanArgs>();
   CLI::App* scan =
@@ -119,9 +135,7 @@ void RegisterScanCommands(CLI::App& app, Context& context, Action& action) {
   scan->add_option("--max-distance", args->max_distance,
                    "PDQ match threshold against hash sets, inclusive (default 31)")
       ->check(CLI::Range(0, 256));
-  scan->add_flag("--no-carve", args->no_carve, "Do not carve the unallocated space of disk images");
-  scan->add_flag("--images-as-files", args->images_as_files,
-                 "Hash disk images as plain files: no file systems, carving or verification");
+  args->images.AddTo(scan);
   scan->callback([&context, &action, args] {
     action = [&context, args]() -> Status {
       TANTALIO_ASSIGN_OR_RETURN(auto roots, ResolveEvidenceRoots(args->device, args->evidence));
@@ -133,8 +147,7 @@ void RegisterScanCommands(CLI::App& app, Context& context, Action& action) {
       options.actor = "cli";
       options.matching.max_distance = args->max_distance;
       options.matching.snapshot_prefix = context.HashSetIndexPrefix();
-      options.processor.disk_images.carve = !args->no_carve;
-      options.processor.disk_images.open = !args->images_as_files;
+      args->images.ApplyTo(options.processor.disk_images);
       TerminalProgress progress(stderr);
       TANTALIO_ASSIGN_OR_RETURN(
           ScanSummary summary, Scan(*store, case_info, args->device, roots, options, context.cancel,
@@ -155,16 +168,19 @@ void RegisterScanCommands(CLI::App& app, Context& context, Action& action) {
 
   struct VerifyArgs {
     std::string case_name, device, format = "table";
+    DiskImageFlags images;  // as given to the scan
   };
   auto vargs = std::make_shared<VerifyArgs>();
   CLI::App* verify =
       app.add_subcommand("verify",
                          "Re-read a device's evidence and report files whose hashes changed,\n"
                          "and files that appeared or disappeared since the scan; check every\n"
-                         "disk image against the hashes stored at acquisition. Exit 1 if any.");
+                         "disk image against the hashes stored at acquisition. Exit 1 if any.\n"
+                         "Give --no-carve or --images-as-files when the scan had them.");
   verify->add_option("--case", vargs->case_name, "Case name")->required();
   verify->add_option("--device", vargs->device, "Device label")->required();
   verify->add_option("--format", vargs->format, "table, csv or json");
+  vargs->images.AddTo(verify);
   verify->callback([&context, &action, vargs] {
     action = [&context, vargs]() -> Status {
       TANTALIO_ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(vargs->format));
@@ -173,6 +189,7 @@ void RegisterScanCommands(CLI::App& app, Context& context, Action& action) {
       TANTALIO_ASSIGN_OR_RETURN(DeviceInfo device, store->FindDevice(case_info.id, vargs->device));
       ScanOptions options;
       options.actor = "cli";
+      vargs->images.ApplyTo(options.processor.disk_images);
       TerminalProgress progress(stderr);
       TANTALIO_ASSIGN_OR_RETURN(VerifyReport report,
                                 Verify(*store, case_info, device, options, context.cancel,
