@@ -647,7 +647,9 @@ TEST_F(CliTest, DemoFindsKnownMaterialExactlyAndPerceptually) {
   for (const char* expected :
        {"imported hash set 'demo-reference'", "imported hash set 'demo-known-good'",
         "3 known-good files kept out of review", "NEW MATERIAL: 17 of 23 distinct images",
-        "category 1 CAM: 6 files"}) {
+        "category 1 CAM: 7 files",
+        "1 disk images (0 failed the integrity check), 1 deleted files recovered, 2 items "
+        "carved"}) {
     EXPECT_NE(demo.out.find(expected), std::string::npos) << expected << "\n" << demo.out;
   }
   RunResult matches = Tantalio("matches --case demo-operation --format json");
@@ -675,7 +677,12 @@ TEST_F(CliTest, DemoFindsKnownMaterialExactlyAndPerceptually) {
   ASSERT_EQ(methods["laptop/Users/alex/Pictures/edited/wa0002_mirrored.png"].size(), 1u);
   EXPECT_TRUE(methods["laptop/Users/alex/Pictures/edited/wa0002_mirrored.png"].begin()->starts_with(
       "pdq flipy "));
-  EXPECT_EQ(methods.size(), 8u);
+  // The USB stick's image: the deleted IMG_0007 and the IMG_0001 left in free space, carved
+  // (the deleted photo's free clusters are carved too).
+  EXPECT_EQ(methods["usb/usbstick.dd/FAT16/_MG_0007.JPG"].count("sha256"), 1u);
+  EXPECT_EQ(methods["usb/usbstick.dd/FAT16/$Unallocated/carved-at-147968.jpg"].count("sha256"), 1u);
+  EXPECT_EQ(methods["usb/usbstick.dd/FAT16/$Unallocated/carved-at-70144.jpg"].count("sha256"), 1u);
+  EXPECT_EQ(methods.size(), 11u);
 
   // Known-good files are kept out of review lists, never deleted.
   RunResult files = Tantalio("files --case demo-operation --format json");
@@ -827,7 +834,7 @@ TEST_F(CliTest, CaseExportWritesVicsWithVerifiedFiles) {
   EXPECT_EQ(media.size(), 6u);
   size_t files = 0;
   for (const auto& m : media) files += m["MediaFiles"].size();
-  EXPECT_EQ(files, 8u);
+  EXPECT_EQ(files, 11u);  // 8 in folders and archives, 3 in the USB stick's image
 
   const std::string with = dir_.Sub("export-files");
   RunResult copied =

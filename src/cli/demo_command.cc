@@ -153,8 +153,9 @@ void RegisterDemoCommand(CLI::App& app, Context& context, Action& action) {
   auto dir = std::make_shared<std::string>("./tantalio-demo-evidence");
   CLI::App* demo = app.add_subcommand(
       "demo",
-      "Generate a small benign demo case (three devices with photos, documents,\n"
-      "renamed files, nested archives, WhatsApp databases) and scan it.");
+      "Generate a small benign demo case (four devices with photos, documents,\n"
+      "renamed files, nested archives, WhatsApp databases, a USB stick's disk image\n"
+      "with a deleted and a carved photo) and scan it.");
   demo->add_option("--dir", *dir,
                    "Where to write the demo evidence (default ./tantalio-demo-evidence)");
   demo->callback([&context, &action, dir] {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "demo/demo_disk_image.h"
 #include "demo/demo_hash_sets.h"
 #include "demo/demo_whatsapp.h"
 #include "media/synthetic_image.h"
@@ -297,10 +298,12 @@ Result<DemoEvidence> GenerateDemoEvidence(const std::string& dir) {
   const fs::path phone = root / "phone1";
   const fs::path phone2 = root / "phone2";
   const fs::path laptop = root / "laptop";
+  const fs::path usb = root / "usb";
   std::error_code ec;
   fs::remove_all(phone, ec);
   fs::remove_all(phone2, ec);
   fs::remove_all(laptop, ec);
+  fs::remove_all(usb, ec);
 
   // Photos taken with the phone; some travel to the laptop and into archives.
   std::vector<std::vector<uint8_t>> photos;
@@ -390,9 +393,21 @@ Result<DemoEvidence> GenerateDemoEvidence(const std::string& dir) {
 
   TANTALIO_RETURN_IF_ERROR(WriteDemoChats(phone, phone2, photos[0]));
 
+  // A USB stick, seized as a raw image: a photo and a note in place, the known
+  // IMG_0007 deleted (its bytes still there), and the known IMG_0001 in free
+  // space, found only by carving.
+  TANTALIO_ASSIGN_OR_RETURN(
+      auto stick, demo::MakeFat16Image({{"IMG_0002.JPG", photos[1], false},
+                                        {"NOTES.TXT", Text("meet at the station, 10:00\n"), false},
+                                        {"IMG_0007.JPG", photos[6], true}},
+                                       photos[0]));
+  TANTALIO_RETURN_IF_ERROR(WriteFile(usb / "usbstick.dd", stick));
+
   DemoEvidence evidence;
-  evidence.devices = {
-      {"phone1", phone.string()}, {"laptop", laptop.string()}, {"phone2", phone2.string()}};
+  evidence.devices = {{"phone1", phone.string()},
+                      {"laptop", laptop.string()},
+                      {"phone2", phone2.string()},
+                      {"usb", usb.string()}};
   evidence.reference_set = (root / "reference-hashset.vics.json").string();
   evidence.known_good_set = (root / "known-good.hashdeep").string();
   TANTALIO_RETURN_IF_ERROR(demo::WriteReferenceSet(evidence.reference_set,

@@ -1,9 +1,11 @@
-// A small, benign demo investigation: three seized "devices" as folders, with
+// A small, benign demo investigation: four seized "devices" as folders, with
 // procedurally generated photos (with EXIF camera serials and GPS), documents,
 // files renamed with the wrong extension, nested zip and tar archives, an
 // encrypted archive entry, the same photos on two devices, and WhatsApp
 // databases on the two phones (fictional people; a group, an invite link, a
-// known image posted by one phone's owner and forwarded by the other's).
+// known image posted by one phone's owner and forwarded by the other's), and a
+// USB stick as a raw FAT image with a deleted known photo and another in free
+// space.
 //
 // Nothing here depicts anything: the images are gradients and discs.
 #ifndef TANTALIO_DEMO_DEMO_EVIDENCE_H_
