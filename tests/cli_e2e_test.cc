@@ -533,7 +533,12 @@ TEST_F(CliTest, InterruptStopsCleanlyAndResumes) {
             evidence.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  // Interrupt once the scan has opened the store (its -wal appears), so that
+  // the signal never lands before main() on a loaded machine, then a little later.
+  for (int i = 0; i < 1000 && !fs::exists(Db() + "-wal"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
   ::kill(pid, SIGINT);
   int status = 0;
   ::waitpid(pid, &status, 0);

@@ -86,9 +86,10 @@ Status PrintBriefing(Store& store, const CaseInfo& c, std::ostream& out) {
       return true;
     }
     key = row_key;
-    lines.push_back("  " + m.device + "  " + EscapeForDisplay(m.forensic_path) + "  [" +
-                    m.hash_set + " #" + m.entry_ref +
-                    (m.category ? ", category " + std::to_string(*m.category) : "") +
+    const bool recovered = !m.allocation.empty() && m.allocation != kAllocationAllocated;
+    lines.push_back("  " + m.device + "  " + EscapeForDisplay(m.forensic_path) +
+                    (recovered ? " (" + m.allocation + ")" : "") + "  [" + m.hash_set + " #" +
+                    m.entry_ref + (m.category ? ", category " + std::to_string(*m.category) : "") +
                     (m.series.empty() ? "" : ", " + m.series) + "]  " + method);
     return true;
   }));

@@ -259,14 +259,15 @@ void RegisterMatches(CLI::App& app, Context& context, Action& action) {
       TANTALIO_ASSIGN_OR_RETURN(CaseInfo case_info, store->FindCase(args->case_name));
       TableWriter table(context.out, format,
                         {"device", "forensic_path", "sha256", "hashset", "entry_ref", "method",
-                         "distance", "orientation", "category", "series"});
+                         "distance", "orientation", "category", "series", "allocation"});
       return store->ForEachMatch(case_info.id, args->include_known_good, [&](const MatchRow& m) {
         const bool pdq = m.method == kMethodPdq;
         table.Row({Cell::Text(m.device), Cell::Text(m.forensic_path), Cell::Text(m.sha256),
                    Cell::Text(m.hash_set), Cell::Text(m.entry_ref), Cell::Text(m.method),
                    Cell::Number(m.distance), pdq ? Cell::Text(m.orientation) : Cell::Null(),
                    m.category ? Cell::Text(CategoryCell(m.category)) : Cell::Null(),
-                   m.series.empty() ? Cell::Null() : Cell::Text(m.series)});
+                   m.series.empty() ? Cell::Null() : Cell::Text(m.series),
+                   m.allocation.empty() ? Cell::Null() : Cell::Text(m.allocation)});
         return true;
       });
     };

@@ -106,6 +106,7 @@ struct MatchRow {
   std::string orientation;
   std::optional<int> category;
   std::string category_source, series;
+  std::string allocation;  // of the file, inside disk images: "deleted", "carved", ...
 };
 
 struct SetMatchCount {

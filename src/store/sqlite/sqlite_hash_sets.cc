@@ -495,7 +495,7 @@ Status SqliteHashSets::ForEachMatch(int64_t case_id, bool include_known_good,
   Statement s(db_,
               "SELECT d.label, f.forensic_path, m.sha256, hs.name, hs.kind,"
               " COALESCE(e.source_ref, '#' || e.id), m.method, m.distance, m.orientation,"
-              " e.category, e.category_source, e.series"
+              " e.category, e.category_source, e.series, f.allocation"
               " FROM matches m JOIN hash_entries e ON e.id = m.entry_id"
               " JOIN hash_sets hs ON hs.id = e.set_id"
               " JOIN files f ON f.sha256 = m.sha256 JOIN devices d ON d.id = f.device_id"
@@ -518,6 +518,7 @@ Status SqliteHashSets::ForEachMatch(int64_t case_id, bool include_known_good,
     r.category = OptionalInt(s, 9);
     r.category_source = s.Text(10);
     r.series = s.Text(11);
+    r.allocation = s.Text(12);
     if (!visit(r)) return Status::Ok();
   }
 }
