@@ -13,6 +13,9 @@
 #include "base/utc_time.h"
 #include "evidence/archive_reader.h"
 #include "evidence/byte_source.h"
+#include "evidence/carver.h"
+#include "evidence/disk_image.h"
+#include "evidence/file_system_walker.h"
 #include "fingerprint/crypto_digest.h"
 #include "formats/hash_set_export.h"
 
@@ -70,6 +73,11 @@ class EvidenceReader {
           break;
         }
       }
+      if (inner.empty()) {
+        if (auto image = DiskImagePrefix(root.fs_path, rest)) {
+          return ReadFromImage(root.fs_path + rest.substr(0, *image), rest.substr(*image + 1));
+        }
+      }
       TANTALIO_ASSIGN_OR_RETURN(auto source, OpenEvidenceFile(disk));
       if (inner.empty()) return ReadAll(*source);
       return ReadMember(std::move(source), inner, EscapeForDisplay(disk));
@@ -78,6 +86,81 @@ class EvidenceReader {
   }
 
  private:
+  // Where `rest` (a path under `base`) leaves the folder tree for a disk
+  // image: the length of its prefix that names a regular file on disk, when
+  // the whole path does not.
+  static std::optional<size_t> DiskImagePrefix(const std::string& base, const std::string& rest) {
+    struct stat st {};
+    if (::stat((base + rest).c_str(), &st) == 0) return std::nullopt;
+    for (size_t at = rest.find('/', 1); at != std::string::npos; at = rest.find('/', at + 1)) {
+      if (::stat((base + rest.substr(0, at)).c_str(), &st) == 0 && S_ISREG(st.st_mode)) return at;
+    }
+    return std::nullopt;
+  }
+
+  // `path` inside the disk image `image_path`: a file of one of its file
+  // systems ("p1/NTFS/Users/a/x.jpg"), an item carved at a byte offset
+  // ("FAT16/$Unallocated/carved-at-70144.jpg"), either possibly followed by
+  // "!/" and a path inside an archive.
+  static Result<std::vector<uint8_t>> ReadFromImage(const std::string& image_path,
+                                                    const std::string& path) {
+    TANTALIO_ASSIGN_OR_RETURN(auto image, OpenDiskImage(image_path));
+    const size_t archive = path.find(kArchiveSeparator);
+    const std::string item = path.substr(0, archive);
+    const std::string label = EscapeForDisplay(image_path + "/" + item);
+    std::vector<uint8_t> bytes;
+    Status read =
+        NotFoundError(EscapeForDisplay(image_path) + " no longer holds " + EscapeForDisplay(item));
+    constexpr std::string_view kCarved = "$Unallocated/carved-at-";
+    const size_t carved = item.find(kCarved);
+    if (carved != std::string::npos) {
+      // The carver finds the item's end again from its offset.
+      const uint64_t offset = std::strtoull(item.c_str() + carved + kCarved.size(), nullptr, 10);
+      const ByteRange range{offset, image->Size() > offset ? image->Size() - offset : 0};
+      TANTALIO_RETURN_IF_ERROR(CarveRanges(
+          *image, std::span<const ByteRange>(&range, 1), CarveOptions{},
+          [&](const CarvedItem& found) {
+            if (found.offset == offset && found.length <= kMaxExtractBytes) {
+              bytes.resize(static_cast<size_t>(found.length));
+              auto n = image->ReadAt(offset, bytes);
+              read = !n.ok() ? n.status()
+                     : *n == bytes.size()
+                         ? Status::Ok()
+                         : CorruptError(label + ": the image ends inside the carved item");
+            }
+            return false;  // only the first item, the one at `offset`, is wanted
+          }));
+    } else {
+      TANTALIO_RETURN_IF_ERROR(WalkFileSystems(
+          *image,
+          [&](const FsEntry& entry, FsEntryReader& reader) {
+            if (entry.path != item || entry.is_directory) return true;
+            if (reader.Size() > kMaxExtractBytes) {
+              read = ResourceExhaustedError(label + ": file too large to copy out");
+              return false;
+            }
+            bytes.resize(static_cast<size_t>(reader.Size()));
+            size_t done = 0;
+            while (done < bytes.size()) {
+              auto n = reader.ReadAt(done, std::span<uint8_t>(bytes).subspan(done));
+              if (!n.ok() || *n == 0) {
+                read = n.ok() ? CorruptError(label + ": the file system gave fewer bytes")
+                              : n.status();
+                return false;
+              }
+              done += *n;
+            }
+            read = Status::Ok();
+            return false;
+          },
+          nullptr));
+    }
+    TANTALIO_RETURN_IF_ERROR(read);
+    if (archive == std::string::npos) return bytes;
+    return ReadMember(MemorySource(std::move(bytes)),
+                      path.substr(archive + kArchiveSeparator.size()), label);
+  }
+
   static Result<std::vector<uint8_t>> ReadAll(const RandomAccessSource& source) {
     std::vector<uint8_t> bytes;
     std::vector<uint8_t> buffer(size_t{1} << 20);

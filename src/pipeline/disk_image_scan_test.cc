@@ -15,6 +15,7 @@
 #include "evidence/evidence_test_util.h"
 #include "fingerprint/crypto_digest.h"
 #include "media/synthetic_image.h"
+#include "pipeline/case_export.h"
 #include "pipeline/scanner.h"
 #include "store/store.h"
 
@@ -119,8 +120,8 @@ class DiskImageScanTest : public ::testing::Test {
   }
 
   ScanSummary ScanInto(const std::string& device, const std::string& evidence,
-                       ScanOptions options = {}) {
-    options.match_hash_sets = false;
+                       ScanOptions options = {}, bool match = false) {
+    options.match_hash_sets = match;
     auto roots = ResolveEvidenceRoots(device, {evidence});
     EXPECT_TRUE(roots.ok()) << roots.status().ToString();
     auto summary = Scan(*store_, case_, device, *roots, options, nullptr, nullptr);
@@ -265,6 +266,42 @@ TEST_F(DiskImageScanTest, InterruptedImageResumesWithoutReadingStoredFilesAgain)
   size_t laptop_files = 0, ref_files = 0;
   for (const auto& [path, row] : Files()) (row.device == "laptop" ? laptop_files : ref_files)++;
   EXPECT_EQ(laptop_files, ref_files) << "the resumed device ends with the same files";
+}
+
+TEST_F(DiskImageScanTest, ExportCopiesContentsFoundOnlyInsideAnImage) {
+  // The deleted and the carved photo exist nowhere but in the image.
+  auto import = store_->BeginHashSetImport(HashSetInfo::Named("reference", kKindIllegal));
+  ASSERT_TRUE(import.ok());
+  for (const auto* photo : {&gone_, &carved_, &inner_}) {
+    formats::HashSetEntry entry;
+    entry.sha256 = Sha256(*photo);
+    entry.category = 1;
+    ASSERT_TRUE((*import)->Add(entry).ok());
+  }
+  ASSERT_TRUE((*import)->Commit({}).ok());
+  ScanInto("laptop", dir_.Sub("evidence"), ScanOptions{}, /*match=*/true);
+
+  CaseExportOptions options;
+  options.out_dir = dir_.Sub("export");
+  options.with_files = true;
+  auto exported = ExportCaseVics(*store_, case_, options);
+  ASSERT_TRUE(exported.ok()) << exported.status().ToString();
+  EXPECT_TRUE(exported->file_problems.empty())
+      << (exported->file_problems.empty() ? "" : exported->file_problems[0]);
+  EXPECT_EQ(exported->media, 3u);
+  EXPECT_EQ(exported->files_written, 3u) << "deleted, carved and zipped-in-image contents copied";
+  size_t copied = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(options.out_dir)) {
+    if (!e.is_regular_file() || e.path().extension() == ".json") continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                               std::istreambuf_iterator<char>());
+    const std::string sha = Sha256(bytes);
+    EXPECT_TRUE(sha == Sha256(gone_) || sha == Sha256(carved_) || sha == Sha256(inner_))
+        << e.path();
+    ++copied;
+  }
+  EXPECT_EQ(copied, 3u);
 }
 
 TEST_F(DiskImageScanTest, RawImageHasComputedHashesAndNoStoredOnes) {
