@@ -17,6 +17,8 @@ packages=(
   # more file-system fixtures, built without mounting (file_system_formats_test):
   # NTFS and its streams (mkntfs, ntfscp), exFAT, ISO 9660, classic HFS
   ntfs-3g exfatprogs xorriso hfsutils
+  # video and audio: the FFmpeg libraries, Chromaprint, and the ffmpeg program for fixtures
+  libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev libchromaprint-dev ffmpeg
 )
 
 missing=()
