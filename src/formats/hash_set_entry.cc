@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 
 #include "base/hex.h"
 
@@ -57,6 +58,31 @@ Status NormaliseEntry(HashSetEntry& entry) {
   }
   if (entry.size && *entry.size < 0) {
     return InvalidArgumentError("size " + std::to_string(*entry.size) + " is negative");
+  }
+  if (entry.media_time) {
+    if (!std::isfinite(*entry.media_time)) {
+      return InvalidArgumentError("video frame time " + std::to_string(*entry.media_time) +
+                                  " is not a finite number");
+    }
+    if (*entry.media_time < 0) {
+      return InvalidArgumentError("video frame time " + std::to_string(*entry.media_time) +
+                                  " is negative");
+    }
+    if (entry.pdq.empty()) return InvalidArgumentError("a video frame has no PDQ hash");
+    if (entry.source_ref.empty()) {
+      return InvalidArgumentError("a video frame does not name its video (no video id)");
+    }
+  }
+  if (!entry.chromaprint.empty()) {
+    const size_t bad = entry.chromaprint.find_first_not_of(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+    if (bad != std::string::npos) {
+      return InvalidArgumentError("audio fingerprint has a character outside URL-safe base64 at " +
+                                  std::to_string(bad));
+    }
+    if (entry.source_ref.empty()) {
+      return InvalidArgumentError("an audio fingerprint does not name its recording (no id)");
+    }
   }
   if (!entry.HasHash()) {
     return InvalidArgumentError(entry.photodna.empty()

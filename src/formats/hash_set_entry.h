@@ -52,16 +52,28 @@ struct HashSetEntry {
   std::optional<int64_t> size;  // bytes (VICS MediaSize, hashdeep/NSRL file size)
   std::string mime_type;
   std::string name;  // a name the source gives the item: file name, PDQ-list label
+  // A frame of a known video (vPDQ): its time in seconds. The video is named
+  // by source_ref; pdq and pdq_quality hold the frame's hash.
+  std::optional<double> media_time;
+  // A known recording's audio fingerprint: Chromaprint's compressed base64
+  // form (as fpcalc prints it); the recording is named by source_ref.
+  std::string chromaprint;
 
-  bool HasHash() const { return !md5.empty() || !sha1.empty() || !sha256.empty() || !pdq.empty(); }
+  bool HasHash() const {
+    return !md5.empty() || !sha1.empty() || !sha256.empty() || !pdq.empty() || !chromaprint.empty();
+  }
+  bool IsVideoFrame() const { return media_time.has_value(); }
   bool operator==(const HashSetEntry&) const = default;
 };
 
 // Checks and normalises `entry` in place: hashes must be hex of the right
 // length (any case on input; lower-cased here), the PDQ quality 0..100, the
-// category 0..kMaxCategory, and at least one hash (MD5, SHA-1, SHA-256 or
-// PDQ) must be present. PhotoDNA alone does not count: it cannot be matched.
-// Returns kInvalidArgument naming the offending field and value.
+// category 0..kMaxCategory, and at least one hash (MD5, SHA-1, SHA-256,
+// PDQ or a Chromaprint fingerprint) must be present. PhotoDNA alone does not
+// count: it cannot be matched. A video frame needs a PDQ hash, a finite time
+// >= 0 and the video's id (source_ref); a Chromaprint fingerprint must be
+// URL-safe base64 and name its recording. Returns kInvalidArgument naming the
+// offending field and value.
 Status NormaliseEntry(HashSetEntry& entry);
 
 // True for the MD5, SHA-1 and SHA-256 of the empty file, which lists often

@@ -33,7 +33,8 @@ class HashSetWriter {
  public:
   virtual ~HashSetWriter() = default;
   // Writes one entry. kInvalidArgument when the entry has nothing this format
-  // can hold (a hashdeep line needs MD5 or SHA-256; a PDQ line needs PDQ).
+  // can hold (a hashdeep line needs MD5, SHA-1 or SHA-256; a PDQ line needs
+  // PDQ and refuses a video frame; a vPDQ line needs a video frame).
   virtual Status Write(const HashSetEntry& entry) = 0;
   // Closes the document (the JSON array, ...) and flushes; reports a write
   // failure of the stream. Call once, after the last Write.
@@ -44,11 +45,23 @@ class HashSetWriter {
 //   kVics      VICS 2.0 hash set ("Default/$metadata#Media"). Every field; SHA-256,
 //              PDQ, PDQ quality and the source's category value travel as the
 //              vendor keys "SHA256", "PDQ", "PDQQuality", "SourceCategory".
+//              Video frames and audio-only entries are refused (VICS has no
+//              key for a frame's time or an audio fingerprint).
 //   kHashdeep  hashdeep 1.0 with size,md5,sha1,sha256,filename columns. Only
 //              hashes, size and name.
-//   kCsv       a header row with every field, named as in HashSetEntry.
-//   kPdq       hash,quality,label lines. Only PDQ, quality and name (label).
+//   kCsv       a header row with every field, named as in HashSetEntry
+//              (media_time and chromaprint last).
+//   kPdq       hash,quality,label lines. Only PDQ, quality and name (label);
+//              video frames are refused (they need kVpdq).
+//   kVpdq      a "video_id,time,quality,hash" header, then one such line per
+//              video frame (time with 3 decimals). Only video id (source_ref),
+//              time, quality and PDQ; entries that are not video frames are
+//              refused.
 //   kHashList  one hash per line (the strongest present: SHA-256, SHA-1, MD5).
+// hashdeep and hash lists refuse an entry without MD5, SHA-1 and SHA-256 (a
+// PDQ hash or an audio fingerprint alone). VICS has no key for a video
+// frame's time or an audio fingerprint (formats.md names none): it drops
+// both.
 // kAuto and kNsrl are refused with kUnsupported.
 Result<std::unique_ptr<HashSetWriter>> NewHashSetWriter(HashSetFormat format, std::ostream& out,
                                                         const ExportHeader& header);

@@ -13,15 +13,24 @@
 //        a header with quoted "SHA-1" and "MD5"       -> NSRL RDSv2 / RDS 1.5
 //        "<hash>  <path>", "<size>  <hash>  <path>"   -> hashdeep (md5deep)
 //        "<64 hex>,<quality>[,<label>]"               -> PDQ list
+//        "<video id>,<time>,<quality>,<64 hex>", or the header
+//          "video_id,time,quality,hash"                -> vPDQ frame list:
+//          exactly four fields, the time a decimal >= 0, the quality a
+//          whole number 0..100 (or empty). Checked after the PDQ list, so a
+//          PDQ line whose label holds commas ("<64 hex>,90,50,<64 hex>")
+//          stays a PDQ list: a vPDQ line starts with its video id, not with
+//          the hash (a video id of 64 hex digits is still a vPDQ line when
+//          its time is not a whole number, as the writer's "12.000" is not).
 //        a bare 32/40/64-hex line                     -> hash list, except
 //          that 64-hex lines make a PDQ list when one of the first 20 lines
 //          carries the quality column. A bare 64-hex line is as much a
 //          SHA-256 as a PDQ hash; it is read as SHA-256, and a PDQ list
 //          without qualities needs --format pdq.
 //        a ',', ';' or tab separated header naming a hash column (md5, sha1,
-//          sha256, pdq, "SHA-256", "MD5 Hash", ...)   -> CSV
+//          sha256, pdq, chromaprint, "SHA-256", "MD5 Hash", ...)
+//                                                     -> CSV
 //   Anything else: kInvalidArgument "cannot detect format of FILE: <what was
-//   seen>; pass --format vics|hashdeep|nsrl|csv|hashlist|pdq".
+//   seen>; pass --format vics|hashdeep|nsrl|csv|hashlist|pdq|vpdq".
 #include "formats/hash_set_import.h"
 
 #include <fcntl.h>
@@ -46,9 +55,9 @@ namespace {
 constexpr size_t kSniffBytes = 8192;
 constexpr std::string_view kSqliteMagic{"SQLite format 3\0", 16};
 constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
-constexpr std::string_view kFormatHint = "; pass --format vics|hashdeep|nsrl|csv|hashlist|pdq";
+constexpr std::string_view kFormatHint = "; pass --format vics|hashdeep|nsrl|csv|hashlist|pdq|vpdq";
 
-constexpr std::array<std::pair<HashSetFormat, std::string_view>, 7> kFormatNames = {{
+constexpr std::array<std::pair<HashSetFormat, std::string_view>, 8> kFormatNames = {{
     {HashSetFormat::kAuto, "auto"},
     {HashSetFormat::kVics, "vics"},
     {HashSetFormat::kHashdeep, "hashdeep"},
@@ -56,6 +65,7 @@ constexpr std::array<std::pair<HashSetFormat, std::string_view>, 7> kFormatNames
     {HashSetFormat::kCsv, "csv"},
     {HashSetFormat::kHashList, "hashlist"},
     {HashSetFormat::kPdq, "pdq"},
+    {HashSetFormat::kVpdq, "vpdq"},
 }};
 
 bool IsDigits(std::string_view text) {
@@ -136,11 +146,24 @@ bool IsPdqLine(std::string_view line) {
   return IsDigits(quality);
 }
 
+// "<video id>,<time>,<quality>,<64 hex>" (the quality may be empty), or the
+// vPDQ header row. Call after IsPdqLine: a line both accept is a PDQ line.
+bool IsVpdqLine(std::string_view line) {
+  std::array<std::string_view, 4> fields;
+  if (!internal::SplitVpdqLine(line, fields)) return false;
+  if (internal::IsVpdqHeader(fields)) return true;
+  std::optional<double> time = internal::ParseDecimal(fields[1]);
+  std::optional<int64_t> quality = internal::ParseInt64(fields[2]);
+  return !fields[0].empty() && time && *time >= 0 &&
+         (fields[2].empty() || (IsDigits(fields[2]) && quality && *quality <= 100)) &&
+         IsHex(fields[3], 64);
+}
+
 // A header row, separated by ',', ';' or tabs, with a column that names a hash.
 bool IsCsvHeader(std::string_view line) {
-  static constexpr std::array<std::string_view, 13> kHashColumns = {
+  static constexpr std::array<std::string_view, 14> kHashColumns = {
       "md5",     "sha1",     "sha256",     "pdq",     "md5hash", "sha1hash",  "sha256hash",
-      "hashmd5", "hashsha1", "hashsha256", "pdqhash", "md5sum",  "sha256sum",
+      "hashmd5", "hashsha1", "hashsha256", "pdqhash", "md5sum",  "sha256sum", "chromaprint",
   };
   for (char separator : {',', ';', '\t'}) {
     // A line without any separator is a one-column header: checked once.
@@ -205,10 +228,11 @@ Result<HashSetFormat> DetectText(const std::string& path, std::string_view text,
     }
     return HashSetFormat::kHashList;
   }
+  if (IsVpdqLine(first_trimmed)) return HashSetFormat::kVpdq;
   if (IsCsvHeader(first_trimmed)) return HashSetFormat::kCsv;
   return CannotDetect(path, "the first line '" + Shown(first) +
-                                "' is not a hashdeep/md5deep, NSRL, hash-list or PDQ line, nor "
-                                "a CSV header naming a hash column (md5, sha1, sha256, pdq)");
+                                "' is not a hashdeep/md5deep, NSRL, hash-list, PDQ or vPDQ line, "
+                                "nor a CSV header naming a hash column (md5, sha1, sha256, pdq)");
 }
 
 }  // namespace
@@ -226,7 +250,8 @@ Result<HashSetFormat> ParseHashSetFormat(std::string_view name) {
     if (known == wanted) return value;
   }
   return InvalidArgumentError("unknown hash-set format '" + std::string(name) +
-                              "'; expected auto, vics, hashdeep, nsrl, csv, hashlist or pdq");
+                              "'; expected auto, vics, hashdeep, nsrl, csv, hashlist, pdq or "
+                              "vpdq");
 }
 
 Result<HashSetFormat> DetectHashSetFormat(const std::string& path) {
@@ -314,6 +339,9 @@ Result<ImportReport> ReadHashSet(const std::string& path, const ImportOptions& o
     case HashSetFormat::kPdq:
       status = internal::ReadPdqList(path, context, report);
       break;
+    case HashSetFormat::kVpdq:
+      status = internal::ReadVpdqList(path, context, report);
+      break;
     case HashSetFormat::kAuto:
       return InternalError("hash-set format still undecided after detection");
   }
@@ -350,8 +378,9 @@ Status ImportContext::Emit(HashSetEntry entry, const RecordLocation& where) {
 // Empty-file hashes: each MD5, SHA-1 or SHA-256 of the empty file is cleared
 // from the entry (it would match every empty file on a device, and a record
 // that pairs it with other hashes is inconsistent anyway); an entry left with
-// no MD5, SHA-1, SHA-256 or PDQ is dropped and counted in dropped_empty_file.
-// A PDQ hash is never an empty-file hash, so an entry with one is kept.
+// no MD5, SHA-1, SHA-256, PDQ or Chromaprint fingerprint is dropped and
+// counted in dropped_empty_file. A PDQ hash or a fingerprint is never an
+// empty-file hash, so an entry with one is kept.
 Status ImportContext::EmitMapped(HashSetEntry entry, const RecordLocation& where) {
   Status valid = NormaliseEntry(entry);
   if (!valid.ok()) return Invalid(where, valid.message());

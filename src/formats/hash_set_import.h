@@ -38,8 +38,9 @@ enum class HashSetFormat {
   kCsv,       // CSV with a header row and a column mapping
   kHashList,  // one MD5, SHA-1 or SHA-256 per line, type by length
   kPdq,       // PDQ list: hash[,quality][,label] per line
+  kVpdq,      // vPDQ frame list: video_id,time,quality,hash per line (one video frame each)
 };
-// "auto", "vics", "hashdeep", "nsrl", "csv", "hashlist", "pdq".
+// "auto", "vics", "hashdeep", "nsrl", "csv", "hashlist", "pdq", "vpdq".
 std::string_view HashSetFormatName(HashSetFormat format);
 Result<HashSetFormat> ParseHashSetFormat(std::string_view name);
 

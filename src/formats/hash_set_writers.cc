@@ -18,15 +18,28 @@
 //             name with a line break cannot be written (hashdeep #384): the
 //             entry is refused.
 //   CSV       every field, named as in HashSetEntry; booleans true/false,
-//             empty when unknown; RFC 4180 quoting; LF line ends.
+//             empty when unknown; the media time in the shortest decimal
+//             that reads back as the same number; RFC 4180 quoting; LF line
+//             ends.
 //   PDQ       "hash,quality,label" lines without a header row (as Facebook's
 //             PDQ tools write them, and so format detection recognises the
 //             file); the quality is empty when unknown; the label is the
 //             entry's name, written as is (the reader takes everything after
 //             the second comma), so it may hold commas but not line breaks.
+//             A video frame is refused: the list would lose its time and
+//             video (--format vpdq keeps them).
+//   vPDQ      the header row "video_id,time,quality,hash", then one
+//             "video_id,time,quality,hash" line per video frame, the time
+//             with 3 decimals (as the vPDQ reference writes timestamps; finer
+//             times are rounded), the quality empty when unknown. Only video
+//             frames can be written, and only when the video id reads back
+//             as itself: not empty, no comma or line break, no blank at
+//             either end, no '#' first.
 //   hash list the strongest hash (SHA-256, SHA-1, MD5) per line, no header,
 //             so other tools can read the list.
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <limits>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -213,6 +226,17 @@ class VicsWriter final : public WriterBase {
 
  protected:
   Status WriteEntry(const HashSetEntry& entry) override {
+    // VICS has no field for a video frame's time or an audio fingerprint.
+    if (entry.md5.empty() && entry.sha1.empty() && entry.sha256.empty() && entry.pdq.empty()) {
+      return InvalidArgumentError(
+          "VICS: the entry has only an audio fingerprint, which VICS cannot hold; write it with "
+          "--format csv");
+    }
+    if (entry.media_time) {
+      return InvalidArgumentError(
+          "VICS: the entry is a video frame, whose time and video VICS cannot hold; write video "
+          "frames with --format vpdq");
+    }
     ++count_;
     line_.assign(count_ == 1 ? "\n    " : ",\n    ");
     JsonObjectBuilder object(line_);
@@ -286,6 +310,12 @@ void AppendCsvField(std::string& out, std::string_view value) {
   out += '"';
 }
 
+// "12.480 s of video 'X'", for messages about a video frame.
+std::string FrameForMessage(const HashSetEntry& entry) {
+  return internal::FormatSeconds(entry.media_time.value_or(0)) + " s of video " +
+         internal::QuoteForMessage(entry.source_ref);
+}
+
 class CsvWriter final : public WriterBase {
  public:
   explicit CsvWriter(std::ostream& out) : WriterBase(out, "CSV file") {
@@ -299,6 +329,9 @@ class CsvWriter final : public WriterBase {
 
  protected:
   Status WriteEntry(const HashSetEntry& entry) override {
+    if (entry.media_time && !std::isfinite(*entry.media_time)) {
+      return InvalidArgumentError("CSV: the video frame time is not a finite number");
+    }
     auto number = [](const auto& value) { return value ? std::to_string(*value) : std::string(); };
     auto boolean = [](std::optional<bool> value) -> std::string_view {
       return value ? (*value ? "true" : "false") : "";
@@ -322,6 +355,8 @@ class CsvWriter final : public WriterBase {
         number(entry.size),
         entry.mime_type,
         entry.name,
+        entry.media_time ? internal::FormatSeconds(*entry.media_time) : std::string(),
+        entry.chromaprint,
     };
     static_assert(std::size(values) == internal::kCsvFieldNames.size());
     line_.clear();
@@ -342,6 +377,12 @@ class PdqWriter final : public WriterBase {
  protected:
   Status WriteEntry(const HashSetEntry& entry) override {
     if (entry.pdq.empty()) return InvalidArgumentError("PDQ list: the entry has no PDQ hash");
+    if (entry.IsVideoFrame()) {
+      return InvalidArgumentError("PDQ list: the entry is a video frame (at " +
+                                  FrameForMessage(entry) +
+                                  "), whose time and video a PDQ list cannot hold; write video "
+                                  "frames with --format vpdq");
+    }
     if (HasLineBreak(entry.name)) {
       return InvalidArgumentError("PDQ list: the label " + internal::QuoteForMessage(entry.name) +
                                   " contains a line break, which the format cannot hold");
@@ -351,6 +392,65 @@ class PdqWriter final : public WriterBase {
     if (entry.pdq_quality) line_ += std::to_string(*entry.pdq_quality);
     line_ += ',';
     line_ += entry.name;
+    line_ += '\n';
+    out_ << line_;
+    return Status::Ok();
+  }
+};
+
+class VpdqWriter final : public WriterBase {
+ public:
+  explicit VpdqWriter(std::ostream& out) : WriterBase(out, "vPDQ list") {
+    out_ << "video_id,time,quality,hash\n";
+  }
+
+ protected:
+  Status WriteEntry(const HashSetEntry& entry) override {
+    if (!entry.IsVideoFrame()) {
+      return InvalidArgumentError(
+          "vPDQ list: the entry is not a video frame (it has no time); a vPDQ list holds only "
+          "video frames (write still-image PDQ hashes with --format pdq)");
+    }
+    if (entry.pdq.empty()) {
+      return InvalidArgumentError("vPDQ list: the video frame at " + FrameForMessage(entry) +
+                                  " has no PDQ hash");
+    }
+    if (!(*entry.media_time >= 0) || !std::isfinite(*entry.media_time)) {
+      return InvalidArgumentError("vPDQ list: the video frame time " +
+                                  internal::FormatSeconds(*entry.media_time) +
+                                  " is not a number of seconds of 0 or more");
+    }
+    const std::string_view id = entry.source_ref;
+    std::string_view why;
+    if (id.empty()) {
+      why = "is empty";
+    } else if (id.find(',') != std::string_view::npos) {
+      why = "contains a comma";
+    } else if (HasLineBreak(id)) {
+      why = "contains a line break";
+    } else if (internal::TrimWhitespace(id).size() != id.size()) {
+      why = "begins or ends with a blank";
+    } else if (id.front() == '#') {
+      why = "begins with '#' (a comment line)";
+    }
+    if (!why.empty()) {
+      return InvalidArgumentError("vPDQ list: the video id " + internal::QuoteForMessage(id) + " " +
+                                  std::string(why) +
+                                  ", which the line form video_id,time,quality,hash cannot hold");
+    }
+    char time[400];
+    auto [end, ec] =
+        std::to_chars(time, time + sizeof(time), *entry.media_time, std::chars_format::fixed, 3);
+    if (ec != std::errc()) {
+      return InvalidArgumentError("vPDQ list: the video frame time is too large to write");
+    }
+    line_.assign(id);
+    line_ += ',';
+    line_.append(time, end);
+    line_ += ',';
+    if (entry.pdq_quality) line_ += std::to_string(*entry.pdq_quality);
+    line_ += ',';
+    line_ += entry.pdq;
     line_ += '\n';
     out_ << line_;
     return Status::Ok();
@@ -392,6 +492,9 @@ Result<std::unique_ptr<HashSetWriter>> NewHashSetWriter(HashSetFormat format, st
     case HashSetFormat::kPdq:
       writer = std::make_unique<PdqWriter>(out);
       break;
+    case HashSetFormat::kVpdq:
+      writer = std::make_unique<VpdqWriter>(out);
+      break;
     case HashSetFormat::kHashList:
       writer = std::make_unique<HashListWriter>(out);
       break;
@@ -399,7 +502,7 @@ Result<std::unique_ptr<HashSetWriter>> NewHashSetWriter(HashSetFormat format, st
     case HashSetFormat::kNsrl:
       return UnsupportedError("cannot write hash sets as " +
                               std::string(HashSetFormatName(format)) +
-                              " (formats: vics, hashdeep, csv, pdq, hashlist)");
+                              " (formats: vics, hashdeep, csv, pdq, vpdq, hashlist)");
   }
   if (!writer) return InvalidArgumentError("unknown hash-set format");
   TANTALIO_RETURN_IF_ERROR(StreamStatus(out, "write the hash-set header"));

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -76,6 +77,24 @@ HashSetEntry PdqOnlyEntry() {
   HashSetEntry e;
   e.pdq = kPdqB;
   e.source_ref = "9";
+  return e;
+}
+
+// A frame of a known video (vPDQ).
+HashSetEntry FrameEntry(std::string video_id, double seconds, std::optional<int> quality) {
+  HashSetEntry e;
+  e.pdq = kPdqA;
+  e.pdq_quality = quality;
+  e.source_ref = std::move(video_id);
+  e.media_time = seconds;
+  return e;
+}
+
+// A known recording's audio fingerprint, and nothing else.
+HashSetEntry AudioEntry() {
+  HashSetEntry e;
+  e.chromaprint = "AQADtEmUaEkSRZEGAA-_0123456789xyz";
+  e.source_ref = "recording-3";
   return e;
 }
 
@@ -216,14 +235,32 @@ TEST_F(HashSetWritersTest, CsvOutput) {
   const std::string header =
       "md5,sha1,sha256,pdq,pdq_quality,photodna,category,category_source,series,"
       "victim_identified,offender_identified,distributed,tags,comments,source_ref,size,"
-      "mime_type,name\n";
+      "mime_type,name,media_time,chromaprint\n";
   ASSERT_EQ(text.substr(0, header.size()), header);
   EXPECT_EQ(text.substr(header.size()),
             std::string(kMd5A) + "," + kSha1A + "," + kSha256A + "," + kPdqA +
                 ",87,QUJDREVGR0g=,1,CAT-1,\"Series, with \"\"quotes\"\"\",true,false,true,"
                 "\"t1, t2\",\"line one\nline two; \xC3\xBCnicode\ttab\",1234,5000,image/jpeg,"
-                "\"C:\\dir\\a,b \"\"c\"\".jpg\"\n" +
-                ",," + kSha256B + ",,,,0,,,,,false,,,0042,,,\n");
+                "\"C:\\dir\\a,b \"\"c\"\".jpg\",,\n" +
+                ",," + kSha256B + ",,,,0,,,,,false,,,0042,,,,,\n");
+}
+
+TEST_F(HashSetWritersTest, CsvVideoFramesAndAudioFingerprints) {
+  const std::string text =
+      WriteSet(HashSetFormat::kCsv, {FrameEntry("clip, \"one\"", 12.48, 90), AudioEntry()});
+  EXPECT_NE(
+      text.find("\n,,," + std::string(kPdqA) + ",90,,,,,,,,,,\"clip, \"\"one\"\"\",,,,12.48,\n"),
+      std::string::npos)
+      << text;
+  EXPECT_TRUE(text.ends_with(",,,,,,,,,,,,,,recording-3,,,,,AQADtEmUaEkSRZEGAA-_0123456789xyz\n"))
+      << text;
+
+  std::ostringstream out;
+  auto writer = NewHashSetWriter(HashSetFormat::kCsv, out, {});
+  ASSERT_TRUE(writer.ok());
+  HashSetEntry infinite = FrameEntry("v", 0, 50);
+  infinite.media_time = std::numeric_limits<double>::infinity();
+  EXPECT_EQ((*writer)->Write(infinite).code(), StatusCode::kInvalidArgument);
 }
 
 TEST_F(HashSetWritersTest, CsvRoundTripKeepsEveryField) {
@@ -231,8 +268,17 @@ TEST_F(HashSetWritersTest, CsvRoundTripKeepsEveryField) {
   crlf.md5 = kMd5A;
   crlf.comments = "with\r\ncrlf and \"quote\"";
   crlf.category_source = "5";  // no project category beside it
-  const std::vector<HashSetEntry> entries = {FullEntry(), Md5Entry(), Sha256Entry(), PdqOnlyEntry(),
-                                             crlf};
+  HashSetEntry frame_with_everything = FullEntry();
+  frame_with_everything.media_time = 3600.000001;
+  const std::vector<HashSetEntry> entries = {FullEntry(),
+                                             Md5Entry(),
+                                             Sha256Entry(),
+                                             PdqOnlyEntry(),
+                                             crlf,
+                                             FrameEntry("clip, \"one\"", 0.1, 90),
+                                             FrameEntry("clip-2", 2, std::nullopt),
+                                             frame_with_everything,
+                                             AudioEntry()};
   ReadOutcome out = RoundTrip(HashSetFormat::kCsv, entries, "set.csv");
   ASSERT_EQ(out.entries.size(), entries.size());
   for (size_t i = 0; i < entries.size(); ++i) {
@@ -271,6 +317,10 @@ TEST_F(HashSetWritersTest, HashdeepRefusesWhatItCannotHold) {
   auto writer = NewHashSetWriter(HashSetFormat::kHashdeep, out, {});
   ASSERT_TRUE(writer.ok());
   EXPECT_EQ((*writer)->Write(PdqOnlyEntry()).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ((*writer)->Write(FrameEntry("v", 1, 50)).code(), StatusCode::kInvalidArgument);
+  Status audio = (*writer)->Write(AudioEntry());
+  EXPECT_EQ(audio.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(audio.message(), "hashdeep: the entry has no MD5, SHA-1 or SHA-256");
   HashSetEntry entry = Md5Entry();
   entry.name = "two\nlines";
   Status status = (*writer)->Write(entry);
@@ -318,6 +368,111 @@ TEST_F(HashSetWritersTest, PdqRefusesEntriesWithoutPdqOrWithLineBreaks) {
   EXPECT_EQ(out.str(), "");
 }
 
+TEST_F(HashSetWritersTest, PdqRefusesVideoFrames) {
+  std::ostringstream out;
+  auto writer = NewHashSetWriter(HashSetFormat::kPdq, out, {});
+  ASSERT_TRUE(writer.ok());
+  Status status = (*writer)->Write(FrameEntry("clip.mp4", 12.5, 80));
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(),
+            "PDQ list: the entry is a video frame (at 12.5 s of video 'clip.mp4'), whose time and "
+            "video a PDQ list cannot hold; write video frames with --format vpdq");
+  EXPECT_EQ((*writer)->Write(AudioEntry()).code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE((*writer)->Finish().ok());
+  EXPECT_EQ(out.str(), "");
+}
+
+TEST_F(HashSetWritersTest, VicsRefusesVideoFramesAndAudioOnlyEntries) {
+  std::ostringstream out;
+  auto writer = NewHashSetWriter(HashSetFormat::kVics, out, {});
+  ASSERT_TRUE(writer.ok());
+  Status frame = (*writer)->Write(FrameEntry("clip.mp4", 12.5, 80));
+  EXPECT_EQ(frame.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(frame.message().find("--format vpdq"), std::string::npos) << frame.message();
+  Status audio = (*writer)->Write(AudioEntry());
+  EXPECT_EQ(audio.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(audio.message().find("--format csv"), std::string::npos) << audio.message();
+  ASSERT_TRUE((*writer)->Finish().ok());
+}
+
+// ----- vPDQ -----
+
+TEST_F(HashSetWritersTest, VpdqOutputAndRoundTrip) {
+  HashSetEntry upper_frame = FrameEntry("clip-1.mp4", 1.001, 87);
+  upper_frame.pdq = kPdqB;
+  const std::vector<HashSetEntry> frames = {FrameEntry("clip-1.mp4", 0, 100), upper_frame,
+                                            FrameEntry("clip 2", 3600.5, std::nullopt),
+                                            FrameEntry(kSha256A, 12.125, 0)};
+  const std::string text = WriteSet(HashSetFormat::kVpdq, frames);
+  EXPECT_EQ(text, std::string("video_id,time,quality,hash\n") + "clip-1.mp4,0.000,100," + kPdqA +
+                      "\n" + "clip-1.mp4,1.001,87," + kPdqB + "\n" + "clip 2,3600.500,," + kPdqA +
+                      "\n" + kSha256A + ",12.125,0," + kPdqA + "\n");
+  ReadOutcome out = RoundTrip(HashSetFormat::kVpdq, frames, "frames.vpdq");
+  ASSERT_EQ(out.entries.size(), frames.size());
+  for (size_t i = 0; i < frames.size(); ++i) {
+    EXPECT_EQ(out.entries[i], frames[i]) << "entry " << i;
+  }
+  EXPECT_EQ(out.report->source.format, "vPDQ");
+
+  // Times are written with 3 decimals, as the vPDQ reference does.
+  out = RoundTrip(HashSetFormat::kVpdq, {FrameEntry("v", 1.23456, 50)}, "rounded.vpdq");
+  ASSERT_EQ(out.entries.size(), 1u);
+  EXPECT_EQ(out.entries[0].media_time, 1.235);
+
+  // Other fields are not part of the line form.
+  HashSetEntry full = FullEntry();
+  full.media_time = 2;
+  out = RoundTrip(HashSetFormat::kVpdq, {full}, "full.vpdq");
+  ASSERT_EQ(out.entries.size(), 1u);
+  EXPECT_EQ(out.entries[0], FrameEntry("1234", 2, 87));
+
+  // An empty list is the header alone, and reads back as no entries.
+  const std::string empty = WriteSet(HashSetFormat::kVpdq, {});
+  EXPECT_EQ(empty, "video_id,time,quality,hash\n");
+  out = RoundTrip(HashSetFormat::kVpdq, {}, "empty.vpdq");
+  EXPECT_TRUE(out.entries.empty());
+}
+
+TEST_F(HashSetWritersTest, VpdqRefusesWhatItCannotHold) {
+  std::ostringstream out;
+  auto writer = NewHashSetWriter(HashSetFormat::kVpdq, out, {});
+  ASSERT_TRUE(writer.ok());
+  Status still = (*writer)->Write(PdqOnlyEntry());
+  EXPECT_EQ(still.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(still.message().find("not a video frame"), std::string::npos) << still.message();
+  EXPECT_NE(still.message().find("--format pdq"), std::string::npos) << still.message();
+  EXPECT_EQ((*writer)->Write(Md5Entry()).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ((*writer)->Write(AudioEntry()).code(), StatusCode::kInvalidArgument);
+
+  HashSetEntry no_pdq = FrameEntry("v", 1, std::nullopt);
+  no_pdq.pdq.clear();
+  EXPECT_EQ((*writer)->Write(no_pdq).message(),
+            "vPDQ list: the video frame at 1 s of video 'v' has no PDQ hash");
+  EXPECT_EQ((*writer)->Write(FrameEntry("v", -1, 50)).code(), StatusCode::kInvalidArgument);
+
+  struct BadId {
+    const char* id;
+    const char* why;
+  } bad_ids[] = {
+      {"", "is empty"},
+      {"a,b", "contains a comma"},
+      {"two\nlines", "contains a line break"},
+      {"cr\r", "contains a line break"},
+      {" padded", "begins or ends with a blank"},
+      {"#1", "begins with '#'"},
+  };
+  for (const BadId& bad : bad_ids) {
+    Status status = (*writer)->Write(FrameEntry(bad.id, 1, 50));
+    EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << bad.id;
+    EXPECT_NE(status.message().find(bad.why), std::string::npos) << status.message();
+  }
+  EXPECT_EQ((*writer)->Write(FrameEntry("a,b", 1, 50)).message(),
+            "vPDQ list: the video id 'a,b' contains a comma, which the line form "
+            "video_id,time,quality,hash cannot hold");
+  ASSERT_TRUE((*writer)->Finish().ok());
+  EXPECT_EQ(out.str(), "video_id,time,quality,hash\n");  // nothing but the header
+}
+
 // ----- hash list -----
 
 TEST_F(HashSetWritersTest, HashListWritesTheStrongestHash) {
@@ -340,6 +495,12 @@ TEST_F(HashSetWritersTest, HashListWritesTheStrongestHash) {
   auto writer = NewHashSetWriter(HashSetFormat::kHashList, sink, {});
   ASSERT_TRUE(writer.ok());
   EXPECT_EQ((*writer)->Write(PdqOnlyEntry()).code(), StatusCode::kInvalidArgument);
+  Status audio = (*writer)->Write(AudioEntry());
+  EXPECT_EQ(audio.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(audio.message(), "hash list: the entry has no MD5, SHA-1 or SHA-256");
+  EXPECT_EQ((*writer)->Write(FrameEntry("v", 1, 50)).code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE((*writer)->Finish().ok());
+  EXPECT_EQ(sink.str(), "");
 }
 
 // ----- common -----

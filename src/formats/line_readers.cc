@@ -1,6 +1,6 @@
 // The line-oriented readers: hashdeep 1.0 and md5deep output, plain hash
-// lists, PDQ lists and CSV; plus the text helpers they share with the NSRL
-// RDSv2 reader (text_formats.h).
+// lists, PDQ and vPDQ lists and CSV; plus the text helpers they share with
+// the NSRL RDSv2 reader (text_formats.h).
 //
 // Every reader streams with std::getline: one line (or, for CSV, one record
 // whose quoted fields span lines) is held at a time. Locations are "line N",
@@ -24,14 +24,24 @@
 //   PDQ list  "hash[,quality][,label]": the label is everything after the
 //             second comma, verbatim (commas included); a first line whose
 //             hash field reads "hash" or "pdq" is a header and skipped.
+//   vPDQ      "video_id,time,quality,hash", one line per video frame: exactly
+//             four fields, each trimmed, so the video id cannot hold a comma
+//             (nor start with '#', which makes a comment line). The time is
+//             a decimal number of seconds >= 0 ("12", "12.480"); an empty
+//             quality is not given. A first line reading
+//             "<anything>,time,quality,hash" (or "...,pdq") is the header.
+//             Each line is one entry: source_ref = video id, media_time,
+//             pdq_quality, pdq.
 //   CSV       separator ',', ';' or TAB, whichever the header row holds most
 //             (outside quotes). Columns: options.csv_columns first, then the
 //             HashSetEntry field names, then aliases (kCsvAliases), compared
 //             case-insensitively without blanks, '-', '_', '.' and
 //             parentheses. Unknown columns are ignored; a file without a hash
 //             column is refused. A record must have as many fields as the
-//             header. Hashes, numbers, booleans, PhotoDNA and MIME type are
-//             trimmed; other text is kept verbatim. Categories: with a
+//             header. Hashes, numbers, booleans, PhotoDNA, Chromaprint,
+//             MIME type and the media time are trimmed; other text is kept
+//             verbatim. A file needs an MD5, SHA-1, SHA-256, PDQ or
+//             Chromaprint column. Categories: with a
 //             category_source column (what the CSV writer produces) the
 //             category column is a project category 0..4 taken as is (no
 //             scheme, even when options.category_map is given); without one
@@ -140,6 +150,56 @@ std::optional<int64_t> ParseInt64(std::string_view text) {
   auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
   if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
   return value;
+}
+
+std::optional<double> ParseDecimal(std::string_view text) {
+  auto digits_end = [](std::string_view rest) {
+    size_t n = 0;
+    while (n < rest.size() && rest[n] >= '0' && rest[n] <= '9') ++n;
+    return n;
+  };
+  const bool signed_number = text.starts_with('+') || text.starts_with('-');
+  const std::string_view rest = signed_number ? text.substr(1) : text;
+  // from_chars takes a '-' but no '+'.
+  const std::string_view number = text.starts_with('+') ? rest : text;
+  size_t whole = digits_end(rest);
+  if (whole == 0) return std::nullopt;
+  if (whole < rest.size()) {
+    std::string_view fraction = rest.substr(whole);
+    if (fraction.front() != '.' || fraction.size() == 1 ||
+        digits_end(fraction.substr(1)) != fraction.size() - 1) {
+      return std::nullopt;
+    }
+  }
+  double value = 0;
+  auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value,
+                                   std::chars_format::fixed);
+  if (ec != std::errc() || end != number.data() + number.size()) return std::nullopt;
+  return value;
+}
+
+std::string FormatSeconds(double seconds) {
+  char buffer[400];  // the longest fixed-point double is about 330 characters
+  auto [end, ec] =
+      std::to_chars(buffer, buffer + sizeof(buffer), seconds, std::chars_format::fixed);
+  if (ec != std::errc()) return std::to_string(seconds);
+  return std::string(buffer, end);
+}
+
+bool SplitVpdqLine(std::string_view line, std::array<std::string_view, 4>& fields) {
+  size_t start = 0;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    size_t comma = line.find(',', start);
+    if ((comma == std::string_view::npos) != (i + 1 == fields.size())) return false;
+    fields[i] = TrimWhitespace(line.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return true;
+}
+
+bool IsVpdqHeader(const std::array<std::string_view, 4>& fields) {
+  return EqualsIgnoreCase(fields[1], "time") && EqualsIgnoreCase(fields[2], "quality") &&
+         (EqualsIgnoreCase(fields[3], "hash") || EqualsIgnoreCase(fields[3], "pdq"));
 }
 
 Result<std::optional<bool>> ParseBool(std::string_view text) {
@@ -434,6 +494,8 @@ enum CsvField : int {
   kCsvSize,
   kCsvMimeType,
   kCsvName,
+  kCsvMediaTime,
+  kCsvChromaprint,
   kCsvFieldCount,
 };
 static_assert(kCsvFieldCount == kCsvFieldNames.size());
@@ -474,6 +536,10 @@ constexpr CsvAlias kCsvAliases[] = {
     {kCsvName, "filepath"},
     {kCsvName, "path"},
     {kCsvName, "label"},
+    {kCsvMediaTime, "videotime"},
+    {kCsvMediaTime, "frametime"},
+    {kCsvChromaprint, "audiofingerprint"},
+    {kCsvChromaprint, "acoustid"},
 };
 
 // Lower case without blanks, '_', '-', '.' and parentheses: "MD5 Hash",
@@ -591,6 +657,21 @@ bool SetCsvField(CsvField field, const std::string& value, bool project_categori
       return true;
     case kCsvName:
       entry.name = value;
+      return true;
+    case kCsvMediaTime: {
+      std::string_view text = TrimWhitespace(value);
+      if (text.empty()) return true;
+      std::optional<double> seconds = ParseDecimal(text);
+      if (!seconds || !(*seconds >= 0)) {
+        why = std::string(name) + " " + QuoteForMessage(text) +
+              " is not a time in seconds of 0 or more (e.g. 12.5)";
+        return false;
+      }
+      entry.media_time = seconds;
+      return true;
+    }
+    case kCsvChromaprint:
+      entry.chromaprint = TrimWhitespace(value);
       return true;
     case kCsvFieldCount:
       break;
@@ -740,6 +821,63 @@ Status ReadPdqList(const std::string& path, ImportContext& context, ImportReport
   return reader.status();
 }
 
+Status ReadVpdqList(const std::string& path, ImportContext& context, ImportReport& report) {
+  TextLineReader reader;
+  TANTALIO_RETURN_IF_ERROR(reader.Open(path));
+  report.source.format = "vPDQ";
+  std::string line;
+  std::array<std::string_view, 4> fields;
+  bool first_record = true;
+  while (reader.Next(line)) {
+    std::string_view text = TrimWhitespace(line);
+    if (text.empty() || text.front() == '#') continue;
+    const RecordLocation where{LineLocation(reader.line_number())};
+    const bool may_be_header = first_record;
+    first_record = false;
+    if (!SplitVpdqLine(text, fields)) {
+      const size_t found = static_cast<size_t>(std::count(text.begin(), text.end(), ',')) + 1;
+      TANTALIO_RETURN_IF_ERROR(context.Invalid(
+          where, "expected 4 comma-separated fields video_id,time,quality,hash, found " +
+                     std::to_string(found) + " (a video id cannot contain a comma)"));
+      continue;
+    }
+    if (may_be_header && IsVpdqHeader(fields)) continue;
+    const auto [video_id, time, quality, hash] = fields;
+    std::string why;
+    std::optional<double> seconds = ParseDecimal(time);
+    if (video_id.empty()) {
+      why = "no video id in the first field";
+    } else if (time.empty()) {
+      why = "no time in the second field (seconds into video " + QuoteForMessage(video_id) + ")";
+    } else if (!seconds) {
+      why = "time " + QuoteForMessage(time) + " is not a decimal number of seconds (e.g. 12.480)";
+    } else if (!(*seconds >= 0)) {
+      why = "time " + QuoteForMessage(time) + " is negative";
+    } else if (hash.empty()) {
+      why = "no PDQ hash in the fourth field";
+    }
+    HashSetEntry entry;
+    if (why.empty() && !quality.empty()) {
+      std::optional<int64_t> value = ParseInt64(quality);
+      if (!value || *value < std::numeric_limits<int>::min() ||
+          *value > std::numeric_limits<int>::max()) {
+        why = "PDQ quality " + QuoteForMessage(quality) + " is not a whole number";
+      } else {
+        entry.pdq_quality = static_cast<int>(*value);
+      }
+    }
+    if (!why.empty()) {
+      TANTALIO_RETURN_IF_ERROR(context.Invalid(where, why));
+      continue;
+    }
+    entry.source_ref = video_id;
+    entry.media_time = seconds;
+    entry.pdq = hash;
+    TANTALIO_RETURN_IF_ERROR(context.Emit(std::move(entry), where));
+  }
+  return reader.status();
+}
+
 Status ReadCsv(const std::string& path, const ImportOptions& options, ImportContext& context,
                ImportReport& report) {
   TextLineReader reader;
@@ -804,10 +942,11 @@ Status ReadCsv(const std::string& path, const ImportOptions& options, ImportCont
     if (column_of[alias.field] < 0) column_of[alias.field] = find_header(alias.header);
   }
   if (column_of[kCsvMd5] < 0 && column_of[kCsvSha1] < 0 && column_of[kCsvSha256] < 0 &&
-      column_of[kCsvPdq] < 0) {
-    return context.Fatal(StatusCode::kInvalidArgument, header_where,
-                         "no MD5, SHA-1, SHA-256 or PDQ column; headers seen: " + Join(headers) +
-                             " (name the columns with a column mapping, e.g. md5=<header>)");
+      column_of[kCsvPdq] < 0 && column_of[kCsvChromaprint] < 0) {
+    return context.Fatal(
+        StatusCode::kInvalidArgument, header_where,
+        "no MD5, SHA-1, SHA-256, PDQ or Chromaprint column; headers seen: " + Join(headers) +
+            " (name the columns with a column mapping, e.g. md5=<header>)");
   }
   // With a category_source column the categories are already in the project
   // scheme (what the CSV writer produces); otherwise the category column holds

@@ -1,15 +1,20 @@
-// The line-oriented readers (hashdeep/md5deep, hash lists, PDQ lists, CSV),
-// driven through the public ReadHashSet.
+// The line-oriented readers (hashdeep/md5deep, hash lists, PDQ and vPDQ
+// lists, CSV), driven through the public ReadHashSet; and NormaliseEntry's
+// checks of video frames and audio fingerprints, which they rely on.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "base/temp_dir.h"
 #include "formats/categories.h"
+#include "formats/hash_set_entry.h"
 #include "formats/hash_set_import.h"
 #include "formats/read_for_test.h"
+#include "formats/text_formats.h"
 
 namespace tantalio::formats {
 namespace {
@@ -19,6 +24,8 @@ constexpr char kMd5B[] = "fedcba9876543210fedcba9876543210";
 constexpr char kSha1A[] = "0123456789abcdef0123456789abcdef01234567";
 constexpr char kSha256A[] = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 constexpr char kPdqA[] = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22";
+constexpr char kPdqB[] = "0000f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22";
+constexpr char kChromaprintA[] = "AQADtEmUaEkSRZEGAA-_0123456789xyz";
 
 std::string Upper(std::string text) {
   for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -309,6 +316,102 @@ TEST_F(LineReadersTest, PdqListInvalidRecords) {
   EXPECT_EQ(out.report->problems[2].rfind("line 4: PDQ 'abcd'", 0), 0u) << out.report->problems[2];
 }
 
+// ----- vPDQ lists -----
+
+TEST_F(LineReadersTest, VpdqList) {
+  std::string path = Write(
+      "v.txt", std::string("\xEF\xBB\xBFvideo_id,time,quality,hash\r\n") +
+                   "# frames of two videos\r\n" + "clip-1.mp4,0.000,100," + Upper(kPdqA) + "\r\n" +
+                   "\r\n" + " clip-1.mp4 , 1.001 , 87 , " + kPdqB + " \r\n" + "clip 2,12,," +
+                   kPdqA + "\r\n" + std::string(kSha256A) + ",3600.5,50," + kPdqB + "\n");
+  ReadOutcome out = Read(path, WithFormat(HashSetFormat::kVpdq));
+  ASSERT_TRUE(out.report.ok()) << out.report.status().ToString();
+  EXPECT_EQ(out.report->source.format, "vPDQ");
+  ASSERT_EQ(out.entries.size(), 4u);
+  const HashSetEntry& first = out.entries[0];
+  EXPECT_EQ(first.source_ref, "clip-1.mp4");
+  EXPECT_EQ(first.media_time, 0.0);
+  EXPECT_TRUE(first.IsVideoFrame());
+  EXPECT_EQ(first.pdq_quality, 100);
+  EXPECT_EQ(first.pdq, kPdqA);
+  EXPECT_TRUE(first.md5.empty() && first.sha256.empty() && first.name.empty());
+  EXPECT_EQ(out.entries[1].source_ref, "clip-1.mp4");  // fields are trimmed
+  EXPECT_EQ(out.entries[1].media_time, 1.001);
+  EXPECT_EQ(out.entries[1].pdq_quality, 87);
+  EXPECT_EQ(out.entries[1].pdq, kPdqB);
+  EXPECT_EQ(out.entries[2].source_ref, "clip 2");
+  EXPECT_EQ(out.entries[2].media_time, 12.0);
+  EXPECT_FALSE(out.entries[2].pdq_quality.has_value());  // empty: not given
+  EXPECT_EQ(out.entries[3].source_ref, kSha256A);        // a video id may be the video's SHA-256
+  EXPECT_EQ(out.entries[3].media_time, 3600.5);
+  EXPECT_EQ(out.locations[0], "line 3");
+  EXPECT_EQ(out.locations[1], "line 5");
+}
+
+TEST_F(LineReadersTest, VpdqListWithoutHeader) {
+  std::string path = Write("v.txt", std::string("v,2.5,60,") + kPdqA + "\n");
+  ReadOutcome out = Read(path);  // detected
+  ASSERT_TRUE(out.report.ok()) << out.report.status().ToString();
+  EXPECT_EQ(out.report->format, HashSetFormat::kVpdq);
+  ASSERT_EQ(out.entries.size(), 1u);
+  EXPECT_EQ(out.entries[0].media_time, 2.5);
+  EXPECT_EQ(out.locations[0], "line 1");
+}
+
+TEST_F(LineReadersTest, VpdqListInvalidRecords) {
+  const std::string hash = kPdqA;
+  std::string path = Write("v.txt", "v,1.0,50," + hash + "\n" +        // 1: good
+                                        "v,1.0,50\n" +                 // 2: missing field
+                                        "a,b,1.0,50," + hash + "\n" +  // 3: comma in id
+                                        "v,soon,50," + hash + "\n" +   // 4: bad time
+                                        "v,-1.5,50," + hash + "\n" +   // 5: negative time
+                                        "v,1e3,50," + hash + "\n" +    // 6: not plain decimal
+                                        "v,1.0,high," + hash + "\n" +  // 7: bad quality
+                                        "v,1.0,101," + hash + "\n" +   // 8: quality range
+                                        "v,1.0,50,abcd\n" +            // 9: bad hex
+                                        ",1.0,50," + hash + "\n" +     // 10: no video id
+                                        "v,,50," + hash + "\n" +       // 11: no time
+                                        "v,1.0,50,\n" +                // 12: no hash
+                                        "v,2.0,," + hash + "\n");      // 13: good
+  ReadOutcome out = Read(path, WithFormat(HashSetFormat::kVpdq, /*skip_invalid=*/true));
+  ASSERT_TRUE(out.report.ok()) << out.report.status().ToString();
+  EXPECT_EQ(out.entries.size(), 2u);
+  EXPECT_EQ(out.report->skipped_invalid, 11u);
+  ASSERT_EQ(out.report->problems.size(), 10u);  // the first kMaxReportedProblems
+  const std::vector<std::string>& p = out.report->problems;
+  EXPECT_EQ(p[0],
+            "line 2: expected 4 comma-separated fields video_id,time,quality,hash, found 3 (a "
+            "video id cannot contain a comma)");
+  EXPECT_EQ(p[1].rfind("line 3: expected 4 comma-separated fields", 0), 0u) << p[1];
+  EXPECT_NE(p[1].find("found 5"), std::string::npos) << p[1];
+  EXPECT_EQ(p[2], "line 4: time 'soon' is not a decimal number of seconds (e.g. 12.480)");
+  EXPECT_EQ(p[3], "line 5: time '-1.5' is negative");
+  EXPECT_EQ(p[4], "line 6: time '1e3' is not a decimal number of seconds (e.g. 12.480)");
+  EXPECT_EQ(p[5], "line 7: PDQ quality 'high' is not a whole number");
+  EXPECT_EQ(p[6].rfind("line 8: PDQ quality 101", 0), 0u) << p[6];
+  EXPECT_EQ(p[7].rfind("line 9: PDQ 'abcd'", 0), 0u) << p[7];
+  EXPECT_EQ(p[8], "line 10: no video id in the first field");
+  EXPECT_EQ(p[9], "line 11: no time in the second field (seconds into video 'v')");
+
+  // Without skip_invalid the first bad line stops the read, naming the file.
+  out = Read(path, WithFormat(HashSetFormat::kVpdq));
+  ASSERT_FALSE(out.report.ok());
+  EXPECT_EQ(out.report.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(out.report.status().message(), path +
+                                               ": line 2: expected 4 comma-separated fields "
+                                               "video_id,time,quality,hash, found 3 (a video "
+                                               "id cannot contain a comma)");
+}
+
+TEST_F(LineReadersTest, VpdqListNoHashMessage) {
+  std::string path = Write("v.txt", "video_id,time,quality,pdq\nv,1.0,50,\n");
+  ReadOutcome out = Read(path, WithFormat(HashSetFormat::kVpdq));
+  ASSERT_FALSE(out.report.ok());
+  EXPECT_NE(out.report.status().message().find("line 2: no PDQ hash in the fourth field"),
+            std::string::npos)
+      << out.report.status().message();
+}
+
 // ----- CSV -----
 
 TEST_F(LineReadersTest, CsvWithFieldNamesAndQuoting) {
@@ -449,6 +552,90 @@ TEST_F(LineReadersTest, CsvInvalidRecords) {
   EXPECT_EQ(out.entries[0].size, 5);
 }
 
+TEST_F(LineReadersTest, CsvVideoFramesAndAudioFingerprints) {
+  // A vPDQ frame and an audio fingerprint as CSV rows, with the own names and
+  // with aliases.
+  std::string path =
+      Write("c.csv", std::string("pdq,pdq_quality,source_ref,media_time,chromaprint\n") + kPdqA +
+                         ",90,video-7, 12.480 ,\n" + ",,song-3,, " + kChromaprintA + " \n" + kPdqB +
+                         ",,,,\n");
+  ReadOutcome out = Read(path);
+  ASSERT_TRUE(out.report.ok()) << out.report.status().ToString();
+  EXPECT_EQ(out.report->format, HashSetFormat::kCsv);
+  ASSERT_EQ(out.entries.size(), 3u);
+  EXPECT_EQ(out.entries[0].media_time, 12.48);
+  EXPECT_EQ(out.entries[0].source_ref, "video-7");
+  EXPECT_EQ(out.entries[0].pdq_quality, 90);
+  EXPECT_EQ(out.entries[1].chromaprint, kChromaprintA);
+  EXPECT_EQ(out.entries[1].source_ref, "song-3");
+  EXPECT_FALSE(out.entries[1].media_time.has_value());
+  EXPECT_TRUE(out.entries[1].pdq.empty());
+  EXPECT_FALSE(out.entries[2].media_time.has_value());  // a still image
+  EXPECT_TRUE(out.entries[2].chromaprint.empty());
+
+  path = Write("d.csv", std::string("MediaID;PDQ Hash;Video Time;AcoustID\n") + "v1;" + kPdqA +
+                            ";3;\n" + "a1;;;" + kChromaprintA + "\n");
+  out = Read(path);
+  ASSERT_TRUE(out.report.ok()) << out.report.status().ToString();
+  ASSERT_EQ(out.entries.size(), 2u);
+  EXPECT_EQ(out.entries[0].media_time, 3.0);
+  EXPECT_EQ(out.entries[1].chromaprint, kChromaprintA);
+
+  for (const char* header : {"frametime", "Video Time"}) {
+    path = Write("e.csv", std::string("source_ref,pdq,") + header + "\nv," + kPdqA + ",0.5\n");
+    out = Read(path);
+    ASSERT_TRUE(out.report.ok()) << header << ": " << out.report.status().ToString();
+    ASSERT_EQ(out.entries.size(), 1u);
+    EXPECT_EQ(out.entries[0].media_time, 0.5) << header;
+  }
+  for (const char* header : {"Audio Fingerprint", "acoustid"}) {
+    path = Write("f.csv", std::string("source_ref,") + header + "\nr," + kChromaprintA + "\n");
+    out = Read(path, WithFormat(HashSetFormat::kCsv));
+    ASSERT_TRUE(out.report.ok()) << header << ": " << out.report.status().ToString();
+    ASSERT_EQ(out.entries.size(), 1u);
+    EXPECT_EQ(out.entries[0].chromaprint, kChromaprintA) << header;
+  }
+  // A bare "timestamp" or "fingerprint" is another tool's date or certificate:
+  // not taken for a frame time or an audio fingerprint.
+  path = Write("h.csv", std::string("source_ref,pdq,timestamp,fingerprint\nv,") + kPdqA +
+                            ",2017-05-04,abc\n");
+  out = Read(path);
+  ASSERT_TRUE(out.report.ok()) << out.report.status().ToString();
+  ASSERT_EQ(out.entries.size(), 1u);
+  EXPECT_FALSE(out.entries[0].media_time.has_value());
+  EXPECT_TRUE(out.entries[0].chromaprint.empty());
+  // Audio only: the chromaprint column is the one hash column (detected too).
+  path =
+      Write("g.csv", std::string("source_ref,chromaprint\nr," + std::string(kChromaprintA) + "\n"));
+  out = Read(path);
+  ASSERT_TRUE(out.report.ok()) << out.report.status().ToString();
+  EXPECT_EQ(out.report->format, HashSetFormat::kCsv);
+  EXPECT_EQ(out.entries.size(), 1u);
+}
+
+TEST_F(LineReadersTest, CsvVideoFrameAndAudioInvalidRecords) {
+  std::string path = Write("c.csv", std::string("source_ref,pdq,media_time,chromaprint\n") +  //
+                                        "v," + kPdqA + ",-2,\n" +                             // 2
+                                        "v," + kPdqA + ",two,\n" +                            // 3
+                                        "," + kPdqA + ",2,\n" +                               // 4
+                                        "v,,2," + kChromaprintA + "\n" +                      // 5
+                                        "r,,,AQAD+slash/\n" +                                 // 6
+                                        ",,," + kChromaprintA + "\n" +                        // 7
+                                        "v," + kPdqA + ",2,\n");  // 8: good
+  ReadOutcome out = Read(path, WithFormat(HashSetFormat::kCsv, /*skip_invalid=*/true));
+  ASSERT_TRUE(out.report.ok()) << out.report.status().ToString();
+  ASSERT_EQ(out.entries.size(), 1u);
+  EXPECT_EQ(out.entries[0].media_time, 2.0);
+  const std::vector<std::string>& p = out.report->problems;
+  ASSERT_EQ(p.size(), 6u);
+  EXPECT_EQ(p[0], "line 2: media_time '-2' is not a time in seconds of 0 or more (e.g. 12.5)");
+  EXPECT_EQ(p[1], "line 3: media_time 'two' is not a time in seconds of 0 or more (e.g. 12.5)");
+  EXPECT_EQ(p[2], "line 4: a video frame does not name its video (no video id)");
+  EXPECT_EQ(p[3], "line 5: a video frame has no PDQ hash");
+  EXPECT_EQ(p[4], "line 6: audio fingerprint has a character outside URL-safe base64 at 4");
+  EXPECT_EQ(p[5], "line 7: an audio fingerprint does not name its recording (no id)");
+}
+
 TEST_F(LineReadersTest, CsvUnclosedQuoteIsFatal) {
   std::string path = Write("c.csv", std::string("md5,name\n") + kMd5A + ",ok\n" + kMd5B +
                                         ",\"never closed\nstill open\n");
@@ -476,6 +663,96 @@ TEST_F(LineReadersTest, CallbackErrorStopsTheRead) {
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), StatusCode::kCancelled);
   EXPECT_EQ(calls, 1);
+}
+
+// ----- decimal numbers -----
+
+TEST(ParseDecimalTest, PlainDecimalsOnly) {
+  EXPECT_EQ(internal::ParseDecimal("12"), 12.0);
+  EXPECT_EQ(internal::ParseDecimal("0.040"), 0.04);
+  EXPECT_EQ(internal::ParseDecimal("+1.5"), 1.5);
+  EXPECT_EQ(internal::ParseDecimal("-1.5"), -1.5);
+  for (const char* bad :
+       {"", ".5", "1.", "1e3", "inf", "nan", " 1", "1 ", "1.2.3", "--1", "+-1", "0x10", "1,5"}) {
+    EXPECT_FALSE(internal::ParseDecimal(bad).has_value()) << "'" << bad << "'";
+  }
+  for (double seconds : {0.0, 0.1, 2.0, 12.48, 3600.000001, 1e20, 123456.789}) {
+    const std::string text = internal::FormatSeconds(seconds);
+    EXPECT_EQ(internal::ParseDecimal(text), seconds) << text;
+  }
+  EXPECT_EQ(internal::FormatSeconds(2.0), "2");
+  EXPECT_EQ(internal::FormatSeconds(12.48), "12.48");
+}
+
+// ----- NormaliseEntry: video frames and audio fingerprints -----
+
+HashSetEntry VideoFrame() {
+  HashSetEntry entry;
+  entry.pdq = Upper(kPdqA);
+  entry.pdq_quality = 80;
+  entry.source_ref = "video-1";
+  entry.media_time = 4.5;
+  return entry;
+}
+
+HashSetEntry AudioFingerprint() {
+  HashSetEntry entry;
+  entry.chromaprint = kChromaprintA;
+  entry.source_ref = "recording-1";
+  return entry;
+}
+
+TEST(NormaliseEntryTest, VideoFrame) {
+  HashSetEntry entry = VideoFrame();
+  ASSERT_TRUE(NormaliseEntry(entry).ok());
+  EXPECT_EQ(entry.pdq, kPdqA);  // lower-cased
+  entry.media_time = 0;
+  EXPECT_TRUE(NormaliseEntry(entry).ok());
+
+  entry = VideoFrame();
+  entry.media_time = -0.5;
+  Status status = NormaliseEntry(entry);
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(), "video frame time -0.500000 is negative");
+  for (double bad :
+       {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+    entry.media_time = bad;
+    status = NormaliseEntry(entry);
+    EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(status.message().find("is not a finite number"), std::string::npos)
+        << status.message();
+  }
+
+  entry = VideoFrame();
+  entry.source_ref.clear();
+  EXPECT_EQ(NormaliseEntry(entry).message(), "a video frame does not name its video (no video id)");
+
+  entry = VideoFrame();
+  entry.pdq.clear();
+  entry.pdq_quality.reset();
+  entry.md5 = kMd5A;  // another hash does not make up for the frame's PDQ
+  EXPECT_EQ(NormaliseEntry(entry).message(), "a video frame has no PDQ hash");
+}
+
+TEST(NormaliseEntryTest, AudioFingerprint) {
+  HashSetEntry entry = AudioFingerprint();
+  ASSERT_TRUE(NormaliseEntry(entry).ok());      // a fingerprint alone is a hash
+  EXPECT_EQ(entry.chromaprint, kChromaprintA);  // case matters in base64: kept as is
+  EXPECT_TRUE(entry.HasHash());
+
+  for (const char* bad : {"AQAD+", "AQAD/", "AQAD=", "AQ AD", "AQ\nAD"}) {
+    entry = AudioFingerprint();
+    entry.chromaprint = bad;
+    Status status = NormaliseEntry(entry);
+    EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(status.message().find("outside URL-safe base64"), std::string::npos)
+        << status.message();
+  }
+
+  entry = AudioFingerprint();
+  entry.source_ref.clear();
+  EXPECT_EQ(NormaliseEntry(entry).message(),
+            "an audio fingerprint does not name its recording (no id)");
 }
 
 }  // namespace

@@ -22,6 +22,7 @@ Status ReadCsv(const std::string& path, const ImportOptions& options, ImportCont
                ImportReport& report);
 Status ReadHashList(const std::string& path, ImportContext& context, ImportReport& report);
 Status ReadPdqList(const std::string& path, ImportContext& context, ImportReport& report);
+Status ReadVpdqList(const std::string& path, ImportContext& context, ImportReport& report);
 
 }  // namespace tantalio::formats::internal
 

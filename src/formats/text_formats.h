@@ -1,5 +1,5 @@
 // Pieces shared by the text formats: line-oriented input for the text
-// readers (hashdeep, hash and PDQ lists, CSV, NSRL RDSv2) and the CSV column
+// readers (hashdeep, hash, PDQ and vPDQ lists, CSV, NSRL RDSv2) and the CSV column
 // names. Internal to src/formats/; the functions are defined in
 // line_readers.cc.
 #ifndef TANTALIO_FORMATS_TEXT_FORMATS_H_
@@ -61,6 +61,15 @@ std::string ToLowerAscii(std::string_view text);
 // text is anything else or out of range.
 std::optional<int64_t> ParseInt64(std::string_view text);
 
+// A plain decimal number: optional sign, digits, optionally '.' and more
+// digits ("12", "0.040", "-1.5"; not ".5", "1e3", "inf" or "nan"; no
+// spaces). nullopt for anything else. Video frame times are read with it.
+std::optional<double> ParseDecimal(std::string_view text);
+
+// The number of seconds `seconds` in the shortest fixed-point text that
+// ParseDecimal reads back as the same double ("2", "0.1", "1234.5678").
+std::string FormatSeconds(double seconds);
+
 // true/false/yes/no/1/0 in any case, surrounding whitespace ignored. nullopt
 // inside the Result for an empty value (unknown); kInvalidArgument for
 // anything else.
@@ -69,6 +78,14 @@ Result<std::optional<bool>> ParseBool(std::string_view text);
 // `value` for a message: quoted as given when short, cut with "..." when
 // longer than `max_chars`.
 std::string QuoteForMessage(std::string_view value, size_t max_chars = 80);
+
+// vPDQ frame lists, "video_id,time,quality,hash" per line: what the reader
+// and format detection share. Splits `line` at its commas into the four
+// fields, each trimmed; false when it has more or fewer than four.
+bool SplitVpdqLine(std::string_view line, std::array<std::string_view, 4>& fields);
+// The header row: "time", "quality" and "hash" (or "pdq") in the last three
+// fields, any case; the first field's name is free ("video_id", "video").
+bool IsVpdqHeader(const std::array<std::string_view, 4>& fields);
 
 // Splits one delimited record into `fields` (cleared first), RFC 4180 style:
 // a field that starts with a double quote (leading blanks ignored) runs to the
@@ -81,9 +98,10 @@ std::string QuoteForMessage(std::string_view value, size_t max_chars = 80);
 bool SplitDelimited(std::string_view record, char separator, std::vector<std::string>& fields);
 
 // The CSV columns, one per HashSetEntry field, named as the fields and in
-// their order: what the CSV writer puts in its header and the CSV reader
-// finds without a column mapping.
-inline constexpr std::array<std::string_view, 18> kCsvFieldNames = {
+// their order (the later additions last, so older files keep their column
+// order): what the CSV writer puts in its header and the CSV reader finds
+// without a column mapping.
+inline constexpr std::array<std::string_view, 20> kCsvFieldNames = {
     "md5",
     "sha1",
     "sha256",
@@ -102,6 +120,8 @@ inline constexpr std::array<std::string_view, 18> kCsvFieldNames = {
     "size",
     "mime_type",
     "name",
+    "media_time",
+    "chromaprint",
 };
 
 }  // namespace tantalio::formats::internal

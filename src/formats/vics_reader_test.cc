@@ -700,15 +700,19 @@ TEST(VicsReaderTest, MissingFile) {
 TEST(HashSetFormatTest, NamesRoundTrip) {
   for (HashSetFormat format :
        {HashSetFormat::kAuto, HashSetFormat::kVics, HashSetFormat::kHashdeep, HashSetFormat::kNsrl,
-        HashSetFormat::kCsv, HashSetFormat::kHashList, HashSetFormat::kPdq}) {
+        HashSetFormat::kCsv, HashSetFormat::kHashList, HashSetFormat::kPdq, HashSetFormat::kVpdq}) {
     auto parsed = ParseHashSetFormat(HashSetFormatName(format));
     ASSERT_TRUE(parsed.ok());
     EXPECT_EQ(*parsed, format);
   }
   EXPECT_EQ(*ParseHashSetFormat(" VICS "), HashSetFormat::kVics);
+  EXPECT_EQ(HashSetFormatName(HashSetFormat::kVpdq), "vpdq");
+  EXPECT_EQ(*ParseHashSetFormat("vPDQ"), HashSetFormat::kVpdq);
   auto bad = ParseHashSetFormat("xml");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("'xml'"), std::string::npos);
+  EXPECT_NE(bad.status().message().find("pdq or vpdq"), std::string::npos)
+      << bad.status().message();
 }
 
 class DetectTest : public ::testing::Test {
@@ -829,8 +833,44 @@ TEST_F(DetectTest, HashListAndPdq) {
   EXPECT_EQ(Detect(Sha256(1) + "\n" + Sha256(2) + ",50\n"), HashSetFormat::kPdq);
 }
 
+TEST_F(DetectTest, Vpdq) {
+  const std::string pdq = Sha256(1);
+  EXPECT_EQ(Detect("video_id,time,quality,hash\n" + std::string("v,0.000,100,") + pdq + "\n"),
+            HashSetFormat::kVpdq);
+  EXPECT_EQ(Detect("\xEF\xBB\xBFVideo_ID, Time, Quality, PDQ\r\n"), HashSetFormat::kVpdq);
+  EXPECT_EQ(Detect("# frames\nclip.mp4,12.480,87," + pdq + "\r\n"), HashSetFormat::kVpdq);
+  EXPECT_EQ(Detect("clip 1,3,0," + pdq + "\n"), HashSetFormat::kVpdq);
+  EXPECT_EQ(Detect("clip,3.5,," + pdq + "\n"), HashSetFormat::kVpdq);           // quality not given
+  EXPECT_EQ(Detect(Md5(1) + ",1.000,50," + pdq + "\n"), HashSetFormat::kVpdq);  // id = MD5
+  // A 64-hex id with a fractional time cannot be a PDQ line (its quality
+  // would be "1.500"): vPDQ.
+  EXPECT_EQ(Detect(Sha256(2) + ",1.500,50," + pdq + "\n"), HashSetFormat::kVpdq);
+
+  // Not vPDQ: a PDQ list line whose label holds commas stays a PDQ list,
+  // even when the label looks like the end of a vPDQ line.
+  EXPECT_EQ(Detect(pdq + ",90,50," + Sha256(2) + "\n"), HashSetFormat::kPdq);
+  EXPECT_EQ(Detect(pdq + ",,50," + Sha256(2) + "\n"), HashSetFormat::kPdq);
+  EXPECT_EQ(Detect(pdq + ",90,a, b, c\n"), HashSetFormat::kPdq);
+  // hashdeep and CSV files keep their formats.
+  EXPECT_EQ(
+      Detect("%%%% HASHDEEP-1.0\n%%%% size,sha256,filename\n3," + pdq + ",a,1.0,50," + pdq + "\n"),
+      HashSetFormat::kHashdeep);
+  EXPECT_EQ(Detect("source_ref,media_time,pdq_quality,pdq\nv,1.0,50," + pdq + "\n"),
+            HashSetFormat::kCsv);
+  EXPECT_EQ(Detect("md5,sha1,sha256,pdq\n"), HashSetFormat::kCsv);
+  // Lines that are almost vPDQ.
+  EXPECT_EQ(Detect("v,-1.0,50," + pdq + "\n"), std::nullopt);    // negative time
+  EXPECT_EQ(Detect("v,1.0,101," + pdq + "\n"), std::nullopt);    // quality over 100
+  EXPECT_EQ(Detect("v,1.0,50," + Md5(1) + "\n"), std::nullopt);  // not a PDQ hash
+  EXPECT_EQ(Detect(",1.0,50," + pdq + "\n"), std::nullopt);      // no video id
+  EXPECT_EQ(Detect("a,b,1.0,50," + pdq + "\n"), std::nullopt);   // five fields
+  // The vPDQ reference CLI's own "frameNumber,quality,pdqhex,timestamp".
+  EXPECT_EQ(Detect("0,100," + pdq + ",0.000\n"), std::nullopt);
+  EXPECT_NE(last_error_.find("PDQ or vPDQ line"), std::string::npos) << last_error_;
+}
+
 TEST_F(DetectTest, CannotDetect) {
-  const std::string hint = "; pass --format vics|hashdeep|nsrl|csv|hashlist|pdq";
+  const std::string hint = "; pass --format vics|hashdeep|nsrl|csv|hashlist|pdq|vpdq";
   EXPECT_EQ(Detect(""), std::nullopt);
   EXPECT_NE(last_error_.find("cannot detect format of "), std::string::npos) << last_error_;
   EXPECT_NE(last_error_.find(": the file is empty" + hint), std::string::npos) << last_error_;
