@@ -44,6 +44,9 @@ Result<std::unique_ptr<HashSetMatcher>> HashSetMatcher::Load(Store& store,
   } else {
     matcher->set_ids_ = options.set_ids;
   }
+  // Known videos and recordings are few next to the still hashes: always
+  // read from the store (no snapshot).
+  TANTALIO_ASSIGN_OR_RETURN(matcher->media_, KnownMediaMatcher::Load(store, matcher->set_ids_));
   if (matcher->set_ids_.empty()) return matcher;
 
   // Current snapshots replace reading every entry from the store. The digest
@@ -166,7 +169,7 @@ void HashSetMatcher::MatchDigests(const ContentRecord& content,
   auto check = [&](const index::ExactHashFilter& filter, const std::string& digest,
                    const char* method) {
     if (!digest.empty() && filter.MayContain(digest)) {
-      out.push_back(MatchRecord{content.sha256, method, digest, 0, 0, ""});
+      out.push_back(MatchRecord{content.sha256, method, digest, 0, 0, "", {}});
     }
   };
   check(md5_, content.md5, kMethodMd5);
@@ -223,9 +226,13 @@ Status HashSetMatcher::SearchOrientations(const std::string& sha256,
     }
   }
   for (const auto& [id, hit] : best) {
-    out.push_back(MatchRecord{sha256, kMethodPdq, "", static_cast<int64_t>(id),
+    out.push_back(MatchRecord{sha256,
+                              kMethodPdq,
+                              "",
+                              static_cast<int64_t>(id),
                               static_cast<int>(hit.first),
-                              std::string(PdqVariantName(static_cast<PdqVariant>(hit.second)))});
+                              std::string(PdqVariantName(static_cast<PdqVariant>(hit.second))),
+                              {}});
   }
   return Status::Ok();
 }

@@ -22,6 +22,7 @@
 #include "fingerprint/pdq.h"
 #include "index/exact_hash_filter.h"
 #include "index/hamming_index.h"
+#include "pipeline/known_media_matcher.h"
 #include "store/store.h"
 
 namespace tantalio {
@@ -67,6 +68,20 @@ class HashSetMatcher {
   // for re-matching a scanned case. Malformed stored values are kCorrupt.
   Status MatchStoredPdq(const ContentForMatching& content, std::vector<MatchRecord>& out) const;
 
+  // Appends the matches of a scanned video (its vPDQ frames) and of a
+  // scanned audio fingerprint with the sets' known videos and recordings
+  // (see known_media_matcher.h).
+  Status MatchVideo(const std::string& sha256, std::span<const VpdqFrame> frames,
+                    std::vector<MatchRecord>& out) const {
+    return media_->MatchVideo(sha256, frames, out);
+  }
+  void MatchAudio(const std::string& sha256, const AudioFingerprint& audio,
+                  std::vector<MatchRecord>& out) const {
+    media_->MatchAudio(sha256, audio, out);
+  }
+  size_t known_videos() const { return media_->known_videos(); }
+  size_t known_recordings() const { return media_->known_recordings(); }
+
   const std::vector<int64_t>& set_ids() const { return set_ids_; }
   const MatcherOptions& options() const { return options_; }
   size_t exact_hashes() const { return md5_.size() + sha1_.size() + sha256_.size(); }
@@ -93,6 +108,7 @@ class HashSetMatcher {
   // sets' entry ids (bitmap by id), consulted for each PDQ hit.
   std::vector<uint8_t> chosen_entries_;
   std::unique_ptr<index::IdBitmapSelector> chosen_filter_;
+  std::unique_ptr<KnownMediaMatcher> media_;  // never null after Load()
 };
 
 }  // namespace tantalio

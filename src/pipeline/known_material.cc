@@ -7,9 +7,35 @@
 #include "base/forensic_path.h"
 #include "evidence/byte_source.h"
 #include "fingerprint/crypto_digest.h"
+#include "pipeline/media_analysis.h"
 
 namespace tantalio {
 namespace {
+
+// A stored video's vPDQ frames and a stored audio fingerprint against the
+// known videos and recordings (nothing to read when the sets hold none).
+Status MatchStoredMedia(Store& store, const HashSetMatcher& matcher, const ContentForMatching& c,
+                        std::vector<MatchRecord>& out) {
+  const bool video = c.mime.starts_with("video/");
+  if (!video && !c.mime.starts_with("audio/")) return Status::Ok();
+  if (video && matcher.known_videos() > 0) {
+    TANTALIO_ASSIGN_OR_RETURN(auto rows, store.Fingerprints(c.sha256, kVpdqAlgorithm));
+    TANTALIO_ASSIGN_OR_RETURN(auto frames, VpdqFramesFromRecords(rows));
+    TANTALIO_RETURN_IF_ERROR(matcher.MatchVideo(c.sha256, frames, out));
+  }
+  if (matcher.known_recordings() > 0) {
+    TANTALIO_ASSIGN_OR_RETURN(auto rows, store.Fingerprints(c.sha256, kAudioFingerprintAlgorithm));
+    for (const FingerprintRecord& row : rows) {
+      auto audio = DecodeAudioFingerprint(row.value);
+      if (!audio.ok()) {
+        return CorruptError("content " + c.sha256 +
+                            ": stored audio fingerprint is malformed: " + audio.status().message());
+      }
+      matcher.MatchAudio(c.sha256, *audio, out);
+    }
+  }
+  return Status::Ok();
+}
 
 // The SHA-256 of a file, read through the evidence reader (read-only, no
 // atime change): the audit trail names exactly what was imported.
@@ -152,6 +178,7 @@ Result<CaseMatchSummary> MatchCase(Store& store, const CaseInfo& case_info,
           matcher->MatchDigests(ContentRecord{c.sha256, c.md5, c.sha1, 0, "", "", 0},
                                 batch.matches);
           failed = matcher->MatchStoredPdq(c, batch.matches);
+          if (failed.ok()) failed = MatchStoredMedia(store, *matcher, c, batch.matches);
           if (!failed.ok()) return false;
           if (batch.matches.size() >= kBatchMatches) {
             summary.match_records += batch.matches.size();

@@ -185,6 +185,8 @@ class BatchWriter {
     summary_.bytes += out.bytes_read;
     summary_.chat_databases += out.chat_databases.size();
     summary_.identifiers += out.identifiers.size();
+    for (const MediaInfoRecord& m : out.media)
+      ++(m.video_codec.empty() ? summary_.audio : summary_.videos);
     summary_.resumed_files += out.resumed_files;
     summary_.disk_images.insert(summary_.disk_images.end(), out.disk_images.begin(),
                                 out.disk_images.end());

@@ -55,6 +55,8 @@ struct ScanSummary {
   size_t hash_sets = 0;         // sets matched against while scanning
   uint64_t chat_databases = 0;  // messenger databases found (parsed, encrypted or not)
   uint64_t identifiers = 0;     // identifier occurrences found in text
+  uint64_t videos = 0;          // video files described and fingerprinted (vPDQ)
+  uint64_t audio = 0;           // audio-only files (Chromaprint)
   uint64_t deleted_files = 0;   // deleted or orphan files recovered from disk images
   uint64_t carved_files = 0;    // items carved from the unallocated space of disk images
   std::vector<DiskImageRecord> disk_images;  // every disk image read, with its integrity

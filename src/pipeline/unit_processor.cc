@@ -21,6 +21,7 @@
 #include "fingerprint/pdq.h"
 #include "media/image_metadata.h"
 #include "pipeline/disk_image_integrity.h"
+#include "pipeline/media_analysis.h"
 
 namespace tantalio {
 namespace {
@@ -30,6 +31,10 @@ constexpr size_t kChunkBytes = size_t{1} << 20;
 using ChunkReader = std::function<Result<size_t>(std::span<uint8_t>)>;
 
 bool IsSqlite(const FileType& type) { return type.mime == "application/vnd.sqlite3"; }
+
+bool IsMedia(const FileType& type) {
+  return type.family == TypeFamily::kVideo || type.family == TypeFamily::kAudio;
+}
 
 // What one streaming read of a file or entry produced.
 struct Streamed {
@@ -41,6 +46,7 @@ struct Streamed {
   std::vector<uint8_t> kept;
   bool too_large_to_keep = false;
   std::unique_ptr<RandomAccessSource> archive;  // spooled nested archive
+  std::unique_ptr<RandomAccessSource> media;    // spooled video or audio
   std::optional<TextIdentifierStream> text;     // text: identifiers found while reading
   Status error;                                 // non-OK: digests are not valid
 };
@@ -131,8 +137,8 @@ class UnitProcessor::Run {
           output_.bytes_read += n;
           return n;
         },
-        record.forensic_path, /*depth=*/0, /*spool_archive=*/false);
-    if (!FillContent(record, s)) return;
+        record.forensic_path, /*depth=*/0, /*spool_containers=*/false);
+    if (!FillContent(record, s, &file)) return;
     if (options_.artifacts.enabled && IsSqlite(s.type) && !Cancelled()) {
       artifacts_.ReadDatabase(file, unit_.fs_path, record, output_);
     }
@@ -336,7 +342,7 @@ class UnitProcessor::Run {
           offset += n;
           return n;
         },
-        record.forensic_path, /*depth=*/0, /*spool_archive=*/true);
+        record.forensic_path, /*depth=*/0, /*spool_containers=*/true);
     ProcessContainedContent(std::move(record), s);
   }
 
@@ -353,7 +359,7 @@ class UnitProcessor::Run {
           at += n;
           return n;
         },
-        record.forensic_path, /*depth=*/0, /*spool_archive=*/true);
+        record.forensic_path, /*depth=*/0, /*spool_containers=*/true);
     ProcessContainedContent(std::move(record), s);
   }
   // Hands what is pending to the emitter without completing the unit.
@@ -467,12 +473,14 @@ class UnitProcessor::Run {
           offset += n;
           return n;
         },
-        record.forensic_path, /*depth=*/0, /*spool_archive=*/false);
+        record.forensic_path, /*depth=*/0, /*spool_containers=*/true);
     ProcessContainedContent(std::move(record), s);
   }
 
   // Records the outcome of Stream() in `record`; false if the read failed.
-  bool FillContent(FileRecord& record, Streamed& s) {
+  // `whole` is the item itself when it is a file on disk (random access for
+  // video and audio, which are otherwise spooled while streaming).
+  bool FillContent(FileRecord& record, Streamed& s, const RandomAccessSource* whole = nullptr) {
     if (s.error.code() == StatusCode::kCancelled) return false;  // redone on resume
     if (!s.error.ok()) {
       record.status = kStatusError;
@@ -499,6 +507,10 @@ class UnitProcessor::Run {
                                         std::to_string(options_.image_max_bytes) +
                                         " bytes: hashed, but not decoded (no PDQ, no metadata)"));
       }
+    }
+    if (IsMedia(s.type) && options_.media.enabled && !Cancelled()) {
+      const RandomAccessSource* media = s.media ? s.media.get() : whole;
+      if (media != nullptr) AnalyzeMedia(record, *media);
     }
     if (s.text) AddTextIdentifiers(record, *s.text);
     if (s.type.family == TypeFamily::kText && !s.kept.empty()) {
@@ -587,9 +599,31 @@ class UnitProcessor::Run {
     }
   }
 
+  // Video or audio: container facts, vPDQ, Chromaprint and thumbnails, then
+  // the known videos and recordings they match.
+  void AnalyzeMedia(const FileRecord& record, const RandomAccessSource& source) {
+    MediaAnalyzer analyzer(options_.media);
+    MediaAnalysis media = analyzer.Analyze(source, BaseName(record.forensic_path));
+    for (const auto& [stage, status] : media.problems)
+      AddError(record.forensic_path, stage, status);
+    if (options_.matcher != nullptr) {
+      if (media.video) {
+        Status matched =
+            options_.matcher->MatchVideo(record.sha256, media.video->frames, output_.matches);
+        if (!matched.ok()) AddError(record.forensic_path, "match", matched);
+      }
+      if (media.audio) options_.matcher->MatchAudio(record.sha256, *media.audio, output_.matches);
+    }
+    AppendMediaRecords(record.sha256, media, output_);
+  }
+
   // One pass over a stream: digests, type, and the bytes worth keeping.
   // `path` (the item's forensic path) picks files kept for their name.
-  Streamed Stream(const ChunkReader& read, const std::string& path, int depth, bool spool_archive) {
+  // `spool_containers`: an archive, video or audio is also collected for
+  // random access (s.archive, s.media); a file on disk needs no spool. Video
+  // and audio inside archives (depth > 0) are always collected.
+  Streamed Stream(const ChunkReader& read, const std::string& path, int depth,
+                  bool spool_containers) {
     Streamed s;
     CryptoHasher& hasher = hasher_;
     if (hasher.bytes() != 0) hasher.Finish();  // a cancelled stream left bytes in it
@@ -608,7 +642,10 @@ class UnitProcessor::Run {
                  ArtifactReader::IsWhatsAppPreferences(path)) {
         keep_limit = ArtifactReader::kMaxPreferencesBytes;
       }
-      if (spool_archive && IsArchive(s.type)) spool.emplace(options_.spool_memory_bytes);
+      const bool media = IsMedia(s.type) && options_.media.enabled;
+      if ((spool_containers && IsArchive(s.type)) || (media && (spool_containers || depth > 0))) {
+        spool.emplace(options_.spool_memory_bytes);
+      }
       if (s.type.family == TypeFamily::kText && options_.artifacts.enabled) {
         s.text.emplace(options_.artifacts);
       }
@@ -669,7 +706,7 @@ class UnitProcessor::Run {
     if (spool) {
       auto source = spool->Finish();
       if (source.ok()) {
-        s.archive = std::move(source).value();
+        (IsArchive(s.type) ? s.archive : s.media) = std::move(source).value();
       } else {
         s.error = source.status();
       }

@@ -30,6 +30,7 @@
 #include "pipeline/artifact_reader.h"
 #include "pipeline/hash_set_matcher.h"
 #include "pipeline/image_analysis.h"
+#include "pipeline/media_analysis.h"
 #include "store/records.h"
 
 namespace tantalio {
@@ -65,6 +66,8 @@ struct ProcessorOptions {
   // Chat databases and identifiers in text (see artifact_reader.h).
   ArtifactOptions artifacts;
   DiskImageOptions disk_images;
+  // Video and audio fingerprints, metadata and thumbnails (media_analysis.h).
+  MediaOptions media;
   // Files already stored by an interrupted scan, by unit (Store::UnfinishedUnits):
   // a resumed disk image skips them instead of reading them again. Null: none.
   // Not owned; must outlive the processor.

@@ -57,6 +57,11 @@ struct MatchableHash {
   int64_t set_id = 0;
   std::string_view md5, sha1, sha256, pdq;  // lower-case hex or empty
   std::optional<int> pdq_quality;
+  // Known video frames and recordings (see HashSetEntry): the video or
+  // recording id, the frame's time, the encoded Chromaprint fingerprint.
+  std::string_view source_ref;
+  std::optional<double> media_time;
+  std::string_view chromaprint;
 };
 
 // Match methods, as stored.
@@ -64,6 +69,21 @@ inline constexpr char kMethodMd5[] = "md5";
 inline constexpr char kMethodSha1[] = "sha1";
 inline constexpr char kMethodSha256[] = "sha256";
 inline constexpr char kMethodPdq[] = "pdq";
+// A video matching a known video as a whole (vPDQ), or showing part of one
+// (a clip, or a known video inside a longer one); the same for audio.
+inline constexpr char kMethodVpdq[] = "vpdq";
+inline constexpr char kMethodVpdqClip[] = "vpdq-clip";
+inline constexpr char kMethodAudio[] = "audio";
+inline constexpr char kMethodAudioClip[] = "audio-clip";
+bool IsMediaMethod(std::string_view method);
+
+// Where a video or audio match lies (seconds), and how strong it is.
+struct MediaSpan {
+  std::optional<double> query_start, query_end, known_start, known_end;
+  std::optional<double> score;
+  std::optional<double> known_percent;
+  bool operator==(const MediaSpan&) const = default;
+};
 
 // A match found for a content. Exact methods name the digest looked up and
 // leave entry_id 0: the store ties the content to every entry holding that
@@ -76,11 +96,18 @@ struct MatchRecord {
   int64_t entry_id = 0;
   int distance = 0;
   std::string orientation;  // PDQ: "orig", "rot90", ...; "" for exact
+  // Video and audio methods: where the match lies, in seconds, in the
+  // content (query) and in the known item; entry_id is the known frame or
+  // recording at known_start. score: vPDQ, the share of the content's frames
+  // that match (%); audio, the bit error rate (0..1). known_percent: vPDQ,
+  // the share of the known video's frames matched.
+  MediaSpan span;
 };
 
 // A content of a device as the matcher needs it (for `tantalio match`).
 struct ContentForMatching {
   std::string sha256, md5, sha1;
+  std::string mime;
   std::string pdq;       // hex, "" when the content has no PDQ hash
   std::string variants;  // hex of the 7 other orientations, in PdqVariant order
   std::optional<int> pdq_quality;
@@ -107,12 +134,14 @@ struct MatchRow {
   std::optional<int> category;
   std::string category_source, series;
   std::string allocation;  // of the file, inside disk images: "deleted", "carved", ...
+  MediaSpan span;          // video and audio methods
 };
 
 struct SetMatchCount {
   std::string name, kind;
   uint64_t contents = 0, files = 0;
   uint64_t exact_contents = 0, pdq_contents = 0;  // contents matched by each way
+  uint64_t media_contents = 0;                    // by video or audio fingerprints
 };
 
 struct CategoryCount {
@@ -129,6 +158,9 @@ struct MatchSummary {
   uint64_t images = 0;            // image contents (with a PDQ hash)
   uint64_t new_images = 0;        // image contents matching nothing known: new material
   uint64_t new_image_files = 0;
+  uint64_t videos = 0;      // video contents (with vPDQ frames)
+  uint64_t new_videos = 0;  // video contents matching nothing known
+  uint64_t new_video_files = 0;
 };
 
 }  // namespace tantalio

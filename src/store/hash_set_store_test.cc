@@ -115,6 +115,56 @@ TEST_F(HashSetStoreTest, EntriesRoundTripEveryField) {
   EXPECT_EQ(read[0], e);
 }
 
+// A known video's frames share its id and, in a still scene, their hash:
+// they stay separate entries, and only the same frame twice is merged. Known
+// frames and recordings come back through ForEachKnownMediaHash, by video
+// and time.
+TEST_F(HashSetStoreTest, VideoFramesAndRecordingsAreKeptApartAndListed) {
+  auto import = store_->BeginHashSetImport(HashSetInfo::Named("videos", kKindIllegal));
+  ASSERT_TRUE(import.ok());
+  auto frame = [](const std::string& video, double time, char hash) {
+    HashSetEntry e;
+    e.source_ref = video;
+    e.media_time = time;
+    e.pdq = Hex(hash, 64);
+    e.pdq_quality = 90;
+    return e;
+  };
+  for (const HashSetEntry& e : {frame("v1", 1, 'a'), frame("v1", 0, 'a'), frame("v2", 0, 'a')}) {
+    auto added = (*import)->Add(e);
+    ASSERT_TRUE(added.ok());
+    EXPECT_FALSE(added->has_value()) << added->value();
+  }
+  auto again = (*import)->Add(frame("v1", 1, 'b'));
+  ASSERT_TRUE(again.ok() && again->has_value());
+  EXPECT_NE(again->value().find("video frame v1 at 1"), std::string::npos) << again->value();
+  HashSetEntry still;  // a photo with the frames' hash is not one of them
+  still.pdq = Hex('a', 64);
+  still.source_ref = "v1";
+  ASSERT_FALSE((*import)->Add(still)->has_value());
+  HashSetEntry song;
+  song.source_ref = "s1";
+  song.chromaprint = "AQADtEmUaEkSRZEG";
+  ASSERT_FALSE((*import)->Add(song)->has_value());
+  auto set = (*import)->Commit({});
+  ASSERT_TRUE(set.ok());
+  EXPECT_EQ(set->entries, 5u);
+
+  std::vector<std::string> listed;
+  ASSERT_TRUE(store_
+                  ->ForEachKnownMediaHash({},
+                                          [&](const MatchableHash& h) {
+                                            listed.push_back(
+                                                std::string(h.source_ref) + "@" +
+                                                (h.media_time ? std::to_string(*h.media_time)
+                                                              : std::string(h.chromaprint)));
+                                            return true;
+                                          })
+                  .ok());
+  EXPECT_EQ(listed, (std::vector<std::string>{"s1@AQADtEmUaEkSRZEG", "v1@0.000000",
+                                              "v1@1.000000", "v2@0.000000"}));
+}
+
 TEST_F(HashSetStoreTest, DuplicatesAreMergedWithAMessage) {
   auto import = store_->BeginHashSetImport(HashSetInfo::Named("vics", kKindIllegal));
   ASSERT_TRUE(import.ok());
@@ -182,7 +232,7 @@ TEST_F(HashSetStoreTest, ApplyWritesMatchesAndSummariesCountThem) {
 
   IngestBatch b;
   b.device_id = device_.id;
-  b.matches.push_back(MatchRecord{Hex('1', 64), kMethodMd5, Hex('a', 32), 0, 0, ""});
+  b.matches.push_back(MatchRecord{Hex('1', 64), kMethodMd5, Hex('a', 32), 0, 0, "", {}});
   int64_t pdq_entry = 0;
   ASSERT_TRUE(store_
                   ->ForEachMatchableHash({illegal.id},
@@ -192,10 +242,10 @@ TEST_F(HashSetStoreTest, ApplyWritesMatchesAndSummariesCountThem) {
                                          })
                   .ok());
   ASSERT_NE(pdq_entry, 0);
-  b.matches.push_back(MatchRecord{Hex('2', 64), kMethodPdq, "", pdq_entry, 20, "rot90"});
-  b.matches.push_back(MatchRecord{Hex('2', 64), kMethodPdq, "", pdq_entry, 12, "flipx"});
-  b.matches.push_back(MatchRecord{Hex('2', 64), kMethodPdq, "", pdq_entry, 30, "orig"});
-  b.matches.push_back(MatchRecord{Hex('3', 64), kMethodMd5, Hex('c', 32), 0, 0, ""});
+  b.matches.push_back(MatchRecord{Hex('2', 64), kMethodPdq, "", pdq_entry, 20, "rot90", {}});
+  b.matches.push_back(MatchRecord{Hex('2', 64), kMethodPdq, "", pdq_entry, 12, "flipx", {}});
+  b.matches.push_back(MatchRecord{Hex('2', 64), kMethodPdq, "", pdq_entry, 30, "orig", {}});
+  b.matches.push_back(MatchRecord{Hex('3', 64), kMethodMd5, Hex('c', 32), 0, 0, "", {}});
   ASSERT_TRUE(store_->Apply(b).ok());
   ASSERT_TRUE(store_->Apply(b).ok());  // idempotent
 

@@ -18,6 +18,11 @@ void MoveAppend(std::vector<T>& from, std::vector<T>& to) {
 
 }  // namespace
 
+bool IsMediaMethod(std::string_view method) {
+  return method == kMethodVpdq || method == kMethodVpdqClip || method == kMethodAudio ||
+         method == kMethodAudioClip;
+}
+
 bool IsHashSetKind(std::string_view kind) {
   return kind == kKindIllegal || kind == kKindKnownGood || kind == kKindWatch;
 }
@@ -33,6 +38,8 @@ void ScanRecords::MergeFrom(ScanRecords&& other) {
   MoveAppend(other.chat_databases, chat_databases);
   MoveAppend(other.identifiers, identifiers);
   MoveAppend(other.disk_images, disk_images);
+  MoveAppend(other.media, media);
+  MoveAppend(other.thumbnails, thumbnails);
 }
 
 size_t ScanRecords::ChatRowCount() const {

@@ -91,8 +91,38 @@ struct MetadataRecord {
   std::optional<int> orientation;
 };
 
-// A perceptual fingerprint of a content (PDQ today; vPDQ frames later carry
-// timestamp_ms >= 0).
+// What a video or audio file's container says (FFmpeg), with the decoder
+// versions that read it.
+struct MediaInfoRecord {
+  std::string sha256;
+  std::string container;
+  std::optional<double> duration_seconds;
+  std::optional<int64_t> bit_rate;
+  std::string creation_time;  // the container's creation_time tag, as written
+  std::string make, model, location;
+  std::string video_codec;
+  std::optional<int64_t> width, height;
+  std::optional<double> frame_rate;
+  std::optional<int64_t> frame_count;
+  std::optional<int> rotation;
+  std::string audio_codec;
+  std::optional<int64_t> sample_rate, channels;
+  std::string decoder;  // FFmpeg library versions
+};
+
+// A small JPEG of a video frame, for the review UI.
+struct ThumbnailRecord {
+  std::string sha256;
+  int64_t timestamp_ms = 0;
+  int width = 0;
+  int height = 0;
+  std::vector<uint8_t> jpeg;
+};
+
+// A perceptual fingerprint of a content: a still image's PDQ hash
+// (timestamp_ms -1), one vPDQ frame of a video (timestamp_ms >= 0, one row
+// per kept frame), or the Chromaprint fingerprint of its audio (value: the
+// compressed base64 form; timestamp_ms -1).
 struct FingerprintRecord {
   std::string sha256;
   std::string algorithm;  // e.g. "pdq"
@@ -126,6 +156,8 @@ struct ScanRecords {
   std::vector<ChatDatabaseRecord> chat_databases;
   std::vector<IdentifierRecord> identifiers;
   std::vector<DiskImageRecord> disk_images;
+  std::vector<MediaInfoRecord> media;
+  std::vector<ThumbnailRecord> thumbnails;
   // Top-level evidence items finished by these records: a re-run skips them.
   std::vector<std::string> completed_units;
 
@@ -138,7 +170,7 @@ struct ScanRecords {
   }
   bool empty() const {
     return RecordCount() == 0 && contents.empty() && metadata.empty() && fingerprints.empty() &&
-           matches.empty() && chat_databases.empty();
+           matches.empty() && chat_databases.empty() && media.empty() && thumbnails.empty();
   }
   // Rows the chat databases will write (messages dominate).
   size_t ChatRowCount() const;
@@ -162,6 +194,17 @@ struct ScanTotals {
   uint64_t bytes = 0;
   uint64_t errors = 0;
   uint64_t skipped_units = 0;
+};
+
+// A video or audio file of a case, as listed by `tantalio media`.
+struct MediaRow {
+  std::string device, forensic_path;
+  MediaInfoRecord info;
+  int video_frames = 0;  // vPDQ frames kept
+  bool audio_fingerprint = false;
+  bool partial = false;  // a fingerprint was made from part of the file
+  std::string warning;
+  int thumbnails = 0;
 };
 
 // A file as listed by `tantalio files`.

@@ -113,6 +113,17 @@ class Store {
   virtual Status ForEachPerceptualHash(int64_t case_id, std::string_view algorithm,
                                        const std::function<bool(const PerceptualRow&)>& visit) = 0;
 
+  // The video and audio files of a case (optionally one device), with what
+  // their containers say and how they were fingerprinted, by device and path.
+  virtual Status ForEachMedia(int64_t case_id, std::optional<int64_t> device_id,
+                              const std::function<bool(const MediaRow&)>& visit) = 0;
+  // The fingerprints of `algorithm` stored for one content, in time order
+  // (a video's vPDQ frames; one row for a still or an audio fingerprint).
+  virtual Result<std::vector<FingerprintRecord>> Fingerprints(std::string_view sha256,
+                                                              std::string_view algorithm) = 0;
+  // The thumbnails of a video content, in time order.
+  virtual Result<std::vector<ThumbnailRecord>> Thumbnails(std::string_view sha256) = 0;
+
   // ---- Known-material hash sets ----
 
   // Starts importing a new set. Everything added through the returned object
@@ -133,6 +144,10 @@ class Store {
   // when `set_ids` is empty), in entry order.
   virtual Status ForEachMatchableHash(const std::vector<int64_t>& set_ids,
                                       const std::function<bool(const MatchableHash&)>& visit) = 0;
+  // The same, restricted to known video frames and recordings (entries with
+  // a media time or a Chromaprint fingerprint), ordered by set, id and time.
+  virtual Status ForEachKnownMediaHash(const std::vector<int64_t>& set_ids,
+                                       const std::function<bool(const MatchableHash&)>& visit) = 0;
 
   // ---- Matches ----
 

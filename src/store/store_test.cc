@@ -186,7 +186,7 @@ TEST_P(StoreTest, AuditChainDetectsTampering) {
 }
 
 TEST_P(StoreTest, RefusesASchemaFromTheFuture) {
-  EXPECT_EQ(*store_->SchemaVersion(), 5);
+  EXPECT_EQ(*store_->SchemaVersion(), 6);
   store_.reset();
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(dir_.Sub("case.db").c_str(), &db), SQLITE_OK);

@@ -321,6 +321,48 @@ CREATE TABLE disk_images(
   PRIMARY KEY(device_id, forensic_path));
 )sql";
 
+// Video and audio: what each media file's container says, thumbnails of
+// video frames, known video frames and recordings in hash sets, and where a
+// video or audio match lies in both items.
+constexpr std::string_view kV6 = R"sql(
+CREATE TABLE media_info(
+  sha256 TEXT PRIMARY KEY REFERENCES contents(sha256),
+  container TEXT NOT NULL DEFAULT '',
+  duration REAL,
+  bit_rate INTEGER,
+  creation_time TEXT NOT NULL DEFAULT '',
+  make TEXT NOT NULL DEFAULT '',
+  model TEXT NOT NULL DEFAULT '',
+  location TEXT NOT NULL DEFAULT '',
+  video_codec TEXT NOT NULL DEFAULT '',
+  width INTEGER, height INTEGER,
+  frame_rate REAL,
+  frame_count INTEGER,
+  rotation INTEGER,
+  audio_codec TEXT NOT NULL DEFAULT '',
+  sample_rate INTEGER, channels INTEGER,
+  decoder TEXT NOT NULL DEFAULT '') WITHOUT ROWID;
+CREATE TABLE thumbnails(
+  sha256 TEXT NOT NULL REFERENCES contents(sha256),
+  timestamp_ms INTEGER NOT NULL,
+  width INTEGER NOT NULL,
+  height INTEGER NOT NULL,
+  jpeg BLOB NOT NULL,
+  PRIMARY KEY(sha256, timestamp_ms)) WITHOUT ROWID;
+ALTER TABLE hash_entries ADD COLUMN media_time REAL;
+ALTER TABLE hash_entries ADD COLUMN chromaprint TEXT;
+CREATE INDEX hash_entries_by_frame ON hash_entries(set_id, source_ref, media_time)
+  WHERE media_time IS NOT NULL;
+CREATE INDEX hash_entries_by_recording ON hash_entries(set_id, source_ref)
+  WHERE chromaprint IS NOT NULL;
+ALTER TABLE matches ADD COLUMN query_start REAL;
+ALTER TABLE matches ADD COLUMN query_end REAL;
+ALTER TABLE matches ADD COLUMN known_start REAL;
+ALTER TABLE matches ADD COLUMN known_end REAL;
+ALTER TABLE matches ADD COLUMN score REAL;
+ALTER TABLE matches ADD COLUMN known_percent REAL;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "cases, devices, files, contents, metadata, fingerprints, errors, audit", kV1},
     {2, "fingerprints: partial flag, decoder warning and producer; index by value", kV2},
@@ -328,6 +370,7 @@ constexpr Migration kMigrations[] = {
     {4, "chat databases (chats, members, messages, media, invites, contacts); identifiers", kV4},
     {5, "disk images (acquisition metadata, integrity); file creation time, inode, allocation",
      kV5},
+    {6, "video and audio: media info, thumbnails, known frames and recordings, match spans", kV6},
 };
 
 }  // namespace

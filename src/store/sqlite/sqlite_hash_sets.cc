@@ -16,8 +16,8 @@ using formats::HashSetEntry;
 constexpr std::string_view kEntryColumns =
     "md5, sha1, sha256, pdq, pdq_quality, photodna, category, category_source, series,"
     " victim_identified, offender_identified, distributed, tags, comments, source_ref, size,"
-    " mime_type, name";
-constexpr int kEntryColumnCount = 18;
+    " mime_type, name, media_time, chromaprint";
+constexpr int kEntryColumnCount = 20;
 
 // kEntryColumns qualified with a table alias: "e.md5, e.sha1, ...".
 std::string QualifiedEntryColumns(std::string_view alias) {
@@ -71,13 +71,30 @@ void BindEntry(Statement& s, int first, const HashSetEntry& e) {
   s.Bind(i++, e.size);
   s.Bind(i++, e.mime_type);
   s.BindBlob(i++, e.name);
+  s.Bind(i++, e.media_time);
+  BindOrNull(s, i++, e.chromaprint);
 }
 
 std::optional<int> OptionalInt(const Statement& s, int column) {
   return s.IsNull(column) ? std::nullopt : std::optional<int>(static_cast<int>(s.Int(column)));
 }
+std::optional<double> OptionalDouble(const Statement& s, int column) {
+  return s.IsNull(column) ? std::nullopt : std::optional<double>(s.Double(column));
+}
 std::optional<bool> OptionalBool(const Statement& s, int column) {
   return s.IsNull(column) ? std::nullopt : std::optional<bool>(s.Int(column) != 0);
+}
+
+// query_start, query_end, known_start, known_end, score, known_percent.
+MediaSpan ReadSpan(const Statement& s, int first) {
+  MediaSpan span;
+  span.query_start = OptionalDouble(s, first);
+  span.query_end = OptionalDouble(s, first + 1);
+  span.known_start = OptionalDouble(s, first + 2);
+  span.known_end = OptionalDouble(s, first + 3);
+  span.score = OptionalDouble(s, first + 4);
+  span.known_percent = OptionalDouble(s, first + 5);
+  return span;
 }
 
 HashSetEntry ReadEntry(const Statement& s, int first) {
@@ -102,6 +119,8 @@ HashSetEntry ReadEntry(const Statement& s, int first) {
   ++i;
   e.mime_type = s.Text(i++);
   e.name = s.Text(i++);
+  e.media_time = OptionalDouble(s, i++);
+  e.chromaprint = s.Text(i++);
   return e;
 }
 
@@ -162,6 +181,7 @@ void MergeInto(HashSetEntry& kept, const HashSetEntry& add, std::string& conflic
   optional(kept.size, add.size, "size");
   text(kept.mime_type, add.mime_type, "MIME type");
   text(kept.name, add.name, "name");
+  text(kept.chromaprint, add.chromaprint, "audio fingerprint");
 }
 
 // Remembers the keys (source id and hashes) already added to an import, so
@@ -208,16 +228,23 @@ class SqliteHashSetImport : public HashSetImport {
         update_(db, "UPDATE hash_entries SET (" + std::string(kEntryColumns) + ") = (" +
                         Placeholders().substr(1) + ") WHERE id = ?"),
         read_(db, "SELECT " + std::string(kEntryColumns) + " FROM hash_entries WHERE id = ?"),
-        by_ref_(db, "SELECT id FROM hash_entries WHERE set_id = ?1 AND source_ref = ?2"),
+        by_ref_(db,
+                "SELECT id FROM hash_entries WHERE set_id = ?1 AND source_ref = ?2"
+                " AND media_time IS NULL"),
+        by_frame_(db,
+                  "SELECT id FROM hash_entries WHERE set_id = ?1 AND source_ref = ?2"
+                  " AND media_time = ?3"),
         by_md5_(db, "SELECT id FROM hash_entries WHERE md5 = ?2 AND set_id = ?1"),
         by_sha1_(db, "SELECT id FROM hash_entries WHERE sha1 = ?2 AND set_id = ?1"),
         by_sha256_(db, "SELECT id FROM hash_entries WHERE sha256 = ?2 AND set_id = ?1"),
-        by_pdq_(db, "SELECT id FROM hash_entries WHERE pdq = ?2 AND set_id = ?1") {}
+        by_pdq_(db,
+                "SELECT id FROM hash_entries WHERE pdq = ?2 AND set_id = ?1"
+                " AND media_time IS NULL") {}
 
   Status Prepared() const {
     if (!tx_.status().ok()) return tx_.status();
-    for (const Statement* s :
-         {&insert_, &update_, &read_, &by_ref_, &by_md5_, &by_sha1_, &by_sha256_, &by_pdq_}) {
+    for (const Statement* s : {&insert_, &update_, &read_, &by_ref_, &by_frame_, &by_md5_,
+                               &by_sha1_, &by_sha256_, &by_pdq_}) {
       if (!s->status().ok()) return s->status();
     }
     return Status::Ok();
@@ -289,7 +316,21 @@ class SqliteHashSetImport : public HashSetImport {
   }
 
   // The id of an entry of this set with the same source id or hash, or 0.
+  // A video frame is the same only as the same video's frame at the same time
+  // (a video's frames share its id, and a still scene repeats its hash).
   Result<int64_t> FindExisting(const HashSetEntry& e, std::string& why) {
+    if (e.media_time) {
+      if (!seen_.TestAndAdd('f', e.source_ref + '@' + std::to_string(*e.media_time))) {
+        return int64_t{0};
+      }
+      by_frame_.Bind(1, set_id_).Bind(2, e.source_ref).Bind(3, e.media_time);
+      TANTALIO_ASSIGN_OR_RETURN(bool row, by_frame_.Step());
+      const int64_t id = row ? by_frame_.Int(0) : 0;
+      by_frame_.Reset();
+      if (id != 0)
+        why = "video frame " + e.source_ref + " at " + std::to_string(*e.media_time) + " s";
+      return id;
+    }
     const std::pair<Statement*, const std::string*> keys[] = {
         {&by_ref_, &e.source_ref}, {&by_sha256_, &e.sha256}, {&by_sha1_, &e.sha1},
         {&by_md5_, &e.md5},        {&by_pdq_, &e.pdq},
@@ -323,7 +364,7 @@ class SqliteHashSetImport : public HashSetImport {
   int64_t set_id_;
   bool committed_ = false;
   Statement insert_, update_, read_;
-  Statement by_ref_, by_md5_, by_sha1_, by_sha256_, by_pdq_;
+  Statement by_ref_, by_frame_, by_md5_, by_sha1_, by_sha256_, by_pdq_;
   SeenKeys seen_;
 };
 
@@ -420,25 +461,44 @@ Status SqliteHashSets::ForEachEntry(int64_t set_id,
 }
 
 Status SqliteHashSets::ForEachMatchable(const std::vector<int64_t>& set_ids,
-                                        const std::function<bool(const MatchableHash&)>& visit) {
-  std::string sql =
-      "SELECT id, set_id, COALESCE(md5, ''), COALESCE(sha1, ''), COALESCE(sha256, ''),"
-      " COALESCE(pdq, ''), pdq_quality FROM hash_entries";
+                                        const std::function<bool(const MatchableHash&)>& visit,
+                                        bool media_only) {
+  std::string sets;
   if (!set_ids.empty()) {
-    sql += " WHERE set_id IN (";
+    sets = " AND set_id IN (";
     for (size_t i = 0; i < set_ids.size(); ++i) {
-      sql += (i ? "," : "") + std::to_string(set_ids[i]);
+      sets += (i ? "," : "") + std::to_string(set_ids[i]);
     }
-    sql += ")";
+    sets += ")";
   }
-  sql += " ORDER BY id";
+  const std::string select =
+      "SELECT id, set_id, COALESCE(md5, ''), COALESCE(sha1, ''), COALESCE(sha256, ''),"
+      " COALESCE(pdq, ''), pdq_quality, COALESCE(source_ref, ''), media_time,"
+      " COALESCE(chromaprint, '') FROM hash_entries WHERE ";
+  // Known media: video frames, then recordings, each through its partial index.
+  const std::string sql = media_only
+                              ? select + "media_time IS NOT NULL" + sets + " UNION ALL " + select +
+                                    "chromaprint IS NOT NULL AND media_time IS NULL" + sets +
+                                    " ORDER BY 2, 8, 9, 1"
+                              : select + "1" + sets + " ORDER BY id";
   Statement s(db_, sql);
   while (true) {
     TANTALIO_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) return Status::Ok();
     // Text() copies; these strings live for the visit only.
     const std::string md5 = s.Text(2), sha1 = s.Text(3), sha256 = s.Text(4), pdq = s.Text(5);
-    MatchableHash hash{s.Int(0), s.Int(1), md5, sha1, sha256, pdq, OptionalInt(s, 6)};
+    const std::string source_ref = s.Text(7), chromaprint = s.Text(9);
+    MatchableHash hash;
+    hash.entry_id = s.Int(0);
+    hash.set_id = s.Int(1);
+    hash.md5 = md5;
+    hash.sha1 = sha1;
+    hash.sha256 = sha256;
+    hash.pdq = pdq;
+    hash.pdq_quality = OptionalInt(s, 6);
+    hash.source_ref = source_ref;
+    hash.media_time = OptionalDouble(s, 8);
+    hash.chromaprint = chromaprint;
     if (!visit(hash)) return Status::Ok();
   }
 }
@@ -446,8 +506,8 @@ Status SqliteHashSets::ForEachMatchable(const std::vector<int64_t>& set_ids,
 Status SqliteHashSets::ForEachContentForMatching(
     int64_t device_id, const std::function<bool(const ContentForMatching&)>& visit) {
   Statement s(db_,
-              "SELECT c.sha256, c.md5, c.sha1, COALESCE(p.value, ''), COALESCE(p.variants, ''),"
-              " p.quality FROM contents c"
+              "SELECT c.sha256, c.md5, c.sha1, c.mime, COALESCE(p.value, ''),"
+              " COALESCE(p.variants, ''), p.quality FROM contents c"
               " LEFT JOIN fingerprints p ON p.sha256 = c.sha256 AND p.algorithm = 'pdq'"
               "   AND p.timestamp_ms = -1"
               " WHERE c.sha256 IN (SELECT sha256 FROM files WHERE device_id = ?1"
@@ -457,7 +517,8 @@ Status SqliteHashSets::ForEachContentForMatching(
   while (true) {
     TANTALIO_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) return Status::Ok();
-    ContentForMatching c{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), OptionalInt(s, 5)};
+    ContentForMatching c{s.Text(0), s.Text(1), s.Text(2),        s.Text(3),
+                         s.Text(4), s.Text(5), OptionalInt(s, 6)};
     if (!visit(c)) return Status::Ok();
   }
 }
@@ -495,7 +556,8 @@ Status SqliteHashSets::ForEachMatch(int64_t case_id, bool include_known_good,
   Statement s(db_,
               "SELECT d.label, f.forensic_path, m.sha256, hs.name, hs.kind,"
               " COALESCE(e.source_ref, '#' || e.id), m.method, m.distance, m.orientation,"
-              " e.category, e.category_source, e.series, f.allocation"
+              " e.category, e.category_source, e.series, f.allocation,"
+              " m.query_start, m.query_end, m.known_start, m.known_end, m.score, m.known_percent"
               " FROM matches m JOIN hash_entries e ON e.id = m.entry_id"
               " JOIN hash_sets hs ON hs.id = e.set_id"
               " JOIN files f ON f.sha256 = m.sha256 JOIN devices d ON d.id = f.device_id"
@@ -519,26 +581,33 @@ Status SqliteHashSets::ForEachMatch(int64_t case_id, bool include_known_good,
     r.category_source = s.Text(10);
     r.series = s.Text(11);
     r.allocation = s.Text(12);
+    r.span = ReadSpan(s, 13);
     if (!visit(r)) return Status::Ok();
   }
 }
 
 Result<MatchSummary> SqliteHashSets::Summarize(int64_t case_id) {
   MatchSummary out;
-  // Images of the case (contents with a still PDQ hash): one pass over the
-  // case's image files.
-  {
+  // Images (contents with a still PDQ hash) and videos (with vPDQ frames)
+  // of the case: one pass over the case's files each.
+  for (const bool videos : {false, true}) {
     Statement s(db_,
                 "SELECT COUNT(DISTINCT f.sha256), COUNT(*) FROM files f"
                 " JOIN devices d ON d.id = f.device_id"
                 " WHERE d.case_id = ?1 AND f.sha256 IS NOT NULL AND EXISTS(SELECT 1 FROM"
-                "  fingerprints p WHERE p.sha256 = f.sha256 AND p.algorithm = 'pdq'"
-                "  AND p.timestamp_ms = -1)");
-    s.Bind(1, case_id);
+                "  fingerprints p WHERE p.sha256 = f.sha256 AND p.algorithm = ?2"
+                "  AND (p.timestamp_ms = -1) = (?2 = 'pdq'))");
+    s.Bind(1, case_id).Bind(2, std::string_view(videos ? "vpdq" : "pdq"));
     TANTALIO_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (row) {
-      out.images = out.new_images = static_cast<uint64_t>(s.Int(0));
-      out.new_image_files = static_cast<uint64_t>(s.Int(1));
+    if (!row) continue;
+    const auto contents = static_cast<uint64_t>(s.Int(0));
+    const auto files = static_cast<uint64_t>(s.Int(1));
+    if (videos) {
+      out.videos = out.new_videos = contents;
+      out.new_video_files = files;
+    } else {
+      out.images = out.new_images = contents;
+      out.new_image_files = files;
     }
   }
   // Then only the matched contents of the case, which are few next to its
@@ -552,22 +621,24 @@ Result<MatchSummary> SqliteHashSets::Summarize(int64_t case_id) {
               "   JOIN devices d ON d.id = f.device_id WHERE f.sha256 = x.sha256"
               "   AND d.case_id = ?1) AS n,"
               "   EXISTS(SELECT 1 FROM fingerprints p WHERE p.sha256 = x.sha256"
-              "   AND p.algorithm = 'pdq' AND p.timestamp_ms = -1) AS image"
+              "   AND p.algorithm = 'pdq' AND p.timestamp_ms = -1) AS image,"
+              "   EXISTS(SELECT 1 FROM fingerprints p WHERE p.sha256 = x.sha256"
+              "   AND p.algorithm = 'vpdq') AS video"
               "   FROM (SELECT DISTINCT sha256 FROM case_matches) x)"
               " SELECT cm.sha256, c.n, c.image, cm.set_id, cm.name, cm.kind, cm.method,"
-              "  cm.category FROM case_matches cm JOIN counted c ON c.sha256 = cm.sha256"
+              "  cm.category, c.video FROM case_matches cm JOIN counted c ON c.sha256 = cm.sha256"
               " WHERE c.n > 0 ORDER BY cm.sha256");
   s.Bind(1, case_id);
   struct PerSet {
     SetMatchCount count;
-    std::string last_content, last_exact, last_pdq;
+    std::string last_content, last_exact, last_pdq, last_media;
   };
   std::map<std::pair<std::string, int64_t>, PerSet> sets;  // by name, id
   std::map<std::optional<int>, CategoryCount> categories;
   // The content being aggregated.
   std::string content;
   uint64_t files = 0;
-  bool image = false, known = false, good = false;
+  bool image = false, video = false, known = false, good = false;
   std::optional<int> severe;
   bool non_pertinent = false;
   auto finish_content = [&] {
@@ -575,6 +646,10 @@ Result<MatchSummary> SqliteHashSets::Summarize(int64_t case_id) {
     if (image) {  // it matches something: not new
       --out.new_images;
       out.new_image_files -= files;
+    }
+    if (video) {
+      --out.new_videos;
+      out.new_video_files -= files;
     }
     if (known) {
       out.known_files += files;
@@ -597,6 +672,7 @@ Result<MatchSummary> SqliteHashSets::Summarize(int64_t case_id) {
       content = sha256;
       files = static_cast<uint64_t>(s.Int(1));
       image = s.Int(2) != 0;
+      video = s.Int(8) != 0;
       known = good = non_pertinent = false;
       severe.reset();
     }
@@ -618,10 +694,15 @@ Result<MatchSummary> SqliteHashSets::Summarize(int64_t case_id) {
       ++set.count.contents;
       set.count.files += files;
     }
-    std::string& last = method == kMethodPdq ? set.last_pdq : set.last_exact;
+    const bool media = IsMediaMethod(method);
+    std::string& last = method == kMethodPdq ? set.last_pdq
+                        : media              ? set.last_media
+                                             : set.last_exact;
     if (last != content) {
       last = content;
-      ++(method == kMethodPdq ? set.count.pdq_contents : set.count.exact_contents);
+      ++(method == kMethodPdq ? set.count.pdq_contents
+         : media              ? set.count.media_contents
+                              : set.count.exact_contents);
     }
   }
   finish_content();
@@ -704,6 +785,16 @@ Status SqliteHashSets::WriteMatches(const std::vector<MatchRecord>& matches) {
                 " VALUES(?,?,'pdq',?,?) ON CONFLICT(sha256, entry_id, method) DO UPDATE SET"
                 " distance = excluded.distance, orientation = excluded.orientation"
                 " WHERE excluded.distance < matches.distance");
+  // Video and audio: one row per known item and place (the entry at the
+  // start of the span); a re-match replaces it.
+  Statement media(db_,
+                  "INSERT INTO matches(sha256, entry_id, method, distance, query_start,"
+                  " query_end, known_start, known_end, score, known_percent)"
+                  " VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(sha256, entry_id, method) DO UPDATE"
+                  " SET distance = excluded.distance, query_start = excluded.query_start,"
+                  " query_end = excluded.query_end, known_start = excluded.known_start,"
+                  " known_end = excluded.known_end, score = excluded.score,"
+                  " known_percent = excluded.known_percent");
   for (const MatchRecord& m : matches) {
     Statement* exact = m.method == kMethodMd5      ? &by_md5
                        : m.method == kMethodSha1   ? &by_sha1
@@ -716,6 +807,18 @@ Status SqliteHashSets::WriteMatches(const std::vector<MatchRecord>& matches) {
                                    .Bind(2, m.entry_id)
                                    .Bind(3, int64_t{m.distance})
                                    .Bind(4, m.orientation)
+                                   .Run());
+    } else if (IsMediaMethod(m.method)) {
+      TANTALIO_RETURN_IF_ERROR(media.Bind(1, m.sha256)
+                                   .Bind(2, m.entry_id)
+                                   .Bind(3, m.method)
+                                   .Bind(4, int64_t{m.distance})
+                                   .Bind(5, m.span.query_start)
+                                   .Bind(6, m.span.query_end)
+                                   .Bind(7, m.span.known_start)
+                                   .Bind(8, m.span.known_end)
+                                   .Bind(9, m.span.score)
+                                   .Bind(10, m.span.known_percent)
                                    .Run());
     } else {
       return InternalError("write matches: unknown method '" + m.method + "'");

@@ -24,7 +24,8 @@ class SqliteHashSets {
   Result<HashSetInfo> Find(std::string_view name);
   Status ForEachEntry(int64_t set_id, const std::function<bool(const StoredHashEntry&)>& visit);
   Status ForEachMatchable(const std::vector<int64_t>& set_ids,
-                          const std::function<bool(const MatchableHash&)>& visit);
+                          const std::function<bool(const MatchableHash&)>& visit,
+                          bool media_only = false);
 
   Status ForEachContentForMatching(int64_t device_id,
                                    const std::function<bool(const ContentForMatching&)>& visit);

@@ -243,6 +243,7 @@ class SqliteStore : public Store {
     TANTALIO_ASSIGN_OR_RETURN(stats.new_files, WriteFiles(batch));
     TANTALIO_RETURN_IF_ERROR(WriteMetadata(batch));
     TANTALIO_RETURN_IF_ERROR(WriteFingerprints(batch));
+    TANTALIO_RETURN_IF_ERROR(WriteMedia(batch));
     TANTALIO_RETURN_IF_ERROR(WriteErrors(batch));
     TANTALIO_RETURN_IF_ERROR(WriteDiskImages(batch));
     TANTALIO_RETURN_IF_ERROR(hash_sets_->WriteMatches(batch.matches));
@@ -517,6 +518,106 @@ class SqliteStore : public Store {
     }
   }
 
+  Status ForEachMedia(int64_t case_id, std::optional<int64_t> device_id,
+                      const std::function<bool(const MediaRow&)>& visit) override {
+    Statement s(
+        *db_,
+        "SELECT d.label, f.forensic_path, m.sha256, m.container, m.duration, m.bit_rate,"
+        " m.creation_time, m.make, m.model, m.location, m.video_codec, m.width, m.height,"
+        " m.frame_rate, m.frame_count, m.rotation, m.audio_codec, m.sample_rate, m.channels,"
+        " m.decoder,"
+        " (SELECT COUNT(*) FROM fingerprints p WHERE p.sha256 = m.sha256"
+        "   AND p.algorithm = 'vpdq'),"
+        " EXISTS(SELECT 1 FROM fingerprints p WHERE p.sha256 = m.sha256"
+        "   AND p.algorithm = 'chromaprint'),"
+        " (SELECT MAX(p.partial) FROM fingerprints p WHERE p.sha256 = m.sha256"
+        "   AND p.algorithm IN ('vpdq', 'chromaprint')),"
+        " (SELECT p.warning FROM fingerprints p WHERE p.sha256 = m.sha256"
+        "   AND p.algorithm IN ('vpdq', 'chromaprint') AND p.partial LIMIT 1),"
+        " (SELECT COUNT(*) FROM thumbnails t WHERE t.sha256 = m.sha256)"
+        " FROM media_info m JOIN files f ON f.sha256 = m.sha256"
+        " JOIN devices d ON d.id = f.device_id"
+        " WHERE d.case_id = ?1 AND (?2 IS NULL OR d.id = ?2)"
+        " ORDER BY d.label, f.forensic_path");
+    s.Bind(1, case_id).Bind(2, device_id);
+    while (true) {
+      TANTALIO_ASSIGN_OR_RETURN(bool has_row, s.Step());
+      if (!has_row) return Status::Ok();
+      MediaRow row;
+      row.device = s.Text(0);
+      row.forensic_path = s.Text(1);
+      MediaInfoRecord& m = row.info;
+      m.sha256 = s.Text(2);
+      m.container = s.Text(3);
+      if (!s.IsNull(4)) m.duration_seconds = s.Double(4);
+      m.bit_rate = s.OptionalInt(5);
+      m.creation_time = s.Text(6);
+      m.make = s.Text(7);
+      m.model = s.Text(8);
+      m.location = s.Text(9);
+      m.video_codec = s.Text(10);
+      m.width = s.OptionalInt(11);
+      m.height = s.OptionalInt(12);
+      if (!s.IsNull(13)) m.frame_rate = s.Double(13);
+      m.frame_count = s.OptionalInt(14);
+      if (!s.IsNull(15)) m.rotation = static_cast<int>(s.Int(15));
+      m.audio_codec = s.Text(16);
+      m.sample_rate = s.OptionalInt(17);
+      m.channels = s.OptionalInt(18);
+      m.decoder = s.Text(19);
+      row.video_frames = static_cast<int>(s.Int(20));
+      row.audio_fingerprint = s.Int(21) != 0;
+      row.partial = !s.IsNull(22) && s.Int(22) != 0;
+      row.warning = s.Text(23);
+      row.thumbnails = static_cast<int>(s.Int(24));
+      if (!visit(row)) return Status::Ok();
+    }
+  }
+
+  Result<std::vector<FingerprintRecord>> Fingerprints(std::string_view sha256,
+                                                      std::string_view algorithm) override {
+    Statement s(*db_,
+                "SELECT version, timestamp_ms, value, quality, partial, warning, producer,"
+                " variants FROM fingerprints WHERE sha256 = ?1 AND algorithm = ?2"
+                " ORDER BY timestamp_ms");
+    s.Bind(1, sha256).Bind(2, algorithm);
+    std::vector<FingerprintRecord> out;
+    while (true) {
+      TANTALIO_ASSIGN_OR_RETURN(bool has_row, s.Step());
+      if (!has_row) return out;
+      FingerprintRecord& f = out.emplace_back();
+      f.sha256 = sha256;
+      f.algorithm = algorithm;
+      f.version = static_cast<int>(s.Int(0));
+      f.timestamp_ms = s.Int(1);
+      f.value = s.Text(2);
+      if (!s.IsNull(3)) f.quality = static_cast<int>(s.Int(3));
+      f.partial = s.Int(4) != 0;
+      f.warning = s.Text(5);
+      f.producer = s.Text(6);
+      f.variants = s.Text(7);
+    }
+  }
+
+  Result<std::vector<ThumbnailRecord>> Thumbnails(std::string_view sha256) override {
+    Statement s(*db_,
+                "SELECT timestamp_ms, width, height, jpeg FROM thumbnails WHERE sha256 = ?"
+                " ORDER BY timestamp_ms");
+    s.Bind(1, sha256);
+    std::vector<ThumbnailRecord> out;
+    while (true) {
+      TANTALIO_ASSIGN_OR_RETURN(bool has_row, s.Step());
+      if (!has_row) return out;
+      ThumbnailRecord& t = out.emplace_back();
+      t.sha256 = sha256;
+      t.timestamp_ms = s.Int(0);
+      t.width = static_cast<int>(s.Int(1));
+      t.height = static_cast<int>(s.Int(2));
+      const std::string jpeg = s.Text(3);
+      t.jpeg.assign(jpeg.begin(), jpeg.end());
+    }
+  }
+
   Result<std::unique_ptr<HashSetImport>> BeginHashSetImport(const HashSetInfo& info) override {
     return hash_sets_->BeginImport(info);
   }
@@ -529,6 +630,10 @@ class SqliteStore : public Store {
   Status ForEachMatchableHash(const std::vector<int64_t>& set_ids,
                               const std::function<bool(const MatchableHash&)>& visit) override {
     return hash_sets_->ForEachMatchable(set_ids, visit);
+  }
+  Status ForEachKnownMediaHash(const std::vector<int64_t>& set_ids,
+                               const std::function<bool(const MatchableHash&)>& visit) override {
+    return hash_sets_->ForEachMatchable(set_ids, visit, /*media_only=*/true);
   }
   Status ForEachContentForMatching(
       int64_t device_id, const std::function<bool(const ContentForMatching&)>& visit) override {
@@ -751,6 +856,51 @@ class SqliteStore : public Store {
                                    .Bind(8, f.warning)
                                    .Bind(9, f.producer)
                                    .Bind(10, f.variants)
+                                   .Run());
+    }
+    return Status::Ok();
+  }
+
+  Status WriteMedia(const IngestBatch& batch) {
+    if (batch.media.empty() && batch.thumbnails.empty()) return Status::Ok();
+    Statement s(*db_,
+                "INSERT OR IGNORE INTO media_info(sha256, container, duration, bit_rate,"
+                " creation_time, make, model, location, video_codec, width, height, frame_rate,"
+                " frame_count, rotation, audio_codec, sample_rate, channels, decoder)"
+                " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    for (const MediaInfoRecord& m : batch.media) {
+      std::optional<int64_t> rotation;
+      if (m.rotation) rotation = *m.rotation;
+      TANTALIO_RETURN_IF_ERROR(s.Bind(1, m.sha256)
+                                   .Bind(2, m.container)
+                                   .Bind(3, m.duration_seconds)
+                                   .Bind(4, m.bit_rate)
+                                   .Bind(5, m.creation_time)
+                                   .Bind(6, m.make)
+                                   .Bind(7, m.model)
+                                   .Bind(8, m.location)
+                                   .Bind(9, m.video_codec)
+                                   .Bind(10, m.width)
+                                   .Bind(11, m.height)
+                                   .Bind(12, m.frame_rate)
+                                   .Bind(13, m.frame_count)
+                                   .Bind(14, rotation)
+                                   .Bind(15, m.audio_codec)
+                                   .Bind(16, m.sample_rate)
+                                   .Bind(17, m.channels)
+                                   .Bind(18, m.decoder)
+                                   .Run());
+    }
+    Statement t(*db_,
+                "INSERT OR IGNORE INTO thumbnails(sha256, timestamp_ms, width, height, jpeg)"
+                " VALUES(?,?,?,?,?)");
+    for (const ThumbnailRecord& r : batch.thumbnails) {
+      const std::string_view jpeg(reinterpret_cast<const char*>(r.jpeg.data()), r.jpeg.size());
+      TANTALIO_RETURN_IF_ERROR(t.Bind(1, r.sha256)
+                                   .Bind(2, r.timestamp_ms)
+                                   .Bind(3, int64_t{r.width})
+                                   .Bind(4, int64_t{r.height})
+                                   .BindBlob(5, jpeg)
                                    .Run());
     }
     return Status::Ok();
