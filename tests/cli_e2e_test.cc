@@ -19,6 +19,7 @@
 #include "base/temp_dir.h"
 #include "demo/demo_evidence.h"
 #include "media/synthetic_image.h"
+#include "media/synthetic_media.h"
 
 namespace tantalio {
 namespace {
@@ -652,7 +653,8 @@ TEST_F(CliTest, DemoFindsKnownMaterialExactlyAndPerceptually) {
   for (const char* expected :
        {"imported hash set 'demo-reference'", "imported hash set 'demo-known-good'",
         "3 known-good files kept out of review", "NEW MATERIAL: 17 of 23 distinct images",
-        "category 1 CAM: 7 files",
+        "category 1 CAM: 10 files", "NEW VIDEOS: 1 of 3 distinct videos",
+        "imported hash set 'demo-reference-videos' (illegal, vPDQ): 30 entries",
         "1 disk images (0 failed the integrity check), 1 deleted files recovered, 2 items "
         "carved"}) {
     EXPECT_NE(demo.out.find(expected), std::string::npos) << expected << "\n" << demo.out;
@@ -667,7 +669,9 @@ TEST_F(CliTest, DemoFindsKnownMaterialExactlyAndPerceptually) {
              std::to_string(m["distance"].get<int>());
     }
     methods[m["forensic_path"].get<std::string>()].insert(how);
-    EXPECT_EQ(m["hashset"], "demo-reference");
+    EXPECT_EQ(m["hashset"], how.starts_with("vpdq")    ? "demo-reference-videos"
+                            : how.starts_with("audio") ? "demo-reference-audio"
+                                                       : "demo-reference");
   }
   EXPECT_EQ(methods["phone1/DCIM/Camera/IMG_0001.jpg"],
             (std::set<std::string>{"md5", "sha1", "sha256", "pdq orig 0"}));
@@ -687,7 +691,15 @@ TEST_F(CliTest, DemoFindsKnownMaterialExactlyAndPerceptually) {
   EXPECT_EQ(methods["usb/usbstick.dd/FAT16/_MG_0007.JPG"].count("sha256"), 1u);
   EXPECT_EQ(methods["usb/usbstick.dd/FAT16/$Unallocated/carved-at-147968.jpg"].count("sha256"), 1u);
   EXPECT_EQ(methods["usb/usbstick.dd/FAT16/$Unallocated/carved-at-70144.jpg"].count("sha256"), 1u);
-  EXPECT_EQ(methods.size(), 11u);
+  // The known video re-encoded on phone1, a 10 s clip of it on phone2, and a
+  // voice note with 12 s of its soundtrack.
+  EXPECT_EQ(methods["phone1/WhatsApp/Media/WhatsApp Video/VID-20170504-WA0003.mp4"],
+            (std::set<std::string>{"vpdq", "audio"}));
+  EXPECT_EQ(methods["phone2/WhatsApp/Media/WhatsApp Video/VID-20170506-WA0001.mp4"],
+            (std::set<std::string>{"vpdq-clip", "audio-clip"}));
+  EXPECT_EQ(methods["phone2/WhatsApp/Media/WhatsApp Voice Notes/PTT-20170506-WA0002.opus"],
+            (std::set<std::string>{"audio-clip"}));
+  EXPECT_EQ(methods.size(), 14u);
 
   // Known-good files are kept out of review lists, never deleted.
   RunResult files = Tantalio("files --case demo-operation --format json");
@@ -703,12 +715,98 @@ TEST_F(CliTest, DemoFindsKnownMaterialExactlyAndPerceptually) {
   // The PDQ index snapshot: built on demand, mapped by later runs.
   RunResult index = Tantalio("index build");
   ASSERT_EQ(index.exit_code, 0) << index.err;
-  EXPECT_NE(index.out.find(": 3 PDQ hashes"), std::string::npos) << index.out;
+  // 3 images and the known video's 30 frames (a frame grab of it matches as a still).
+  EXPECT_NE(index.out.find(": 33 PDQ hashes"), std::string::npos) << index.out;
   EXPECT_TRUE(fs::exists(Db() + ".hashsets.pdq"));
   EXPECT_TRUE(fs::exists(Db() + ".hashsets.digests"));
   RunResult rematch = Tantalio("match --case demo-operation --max-distance 40");
   ASSERT_EQ(rematch.exit_code, 0) << rematch.err;
   EXPECT_NE(rematch.out.find("0 already up to date"), std::string::npos) << rematch.out;
+}
+
+// Video and audio: `hash --video` and `hash --audio` print lists that import
+// as hash sets; a scan then finds a clip of the known video and a voice note
+// with part of the known recording, with their time ranges, and `media`
+// lists what the containers say.
+TEST_F(CliTest, KnownVideoAndAudioFromPrintedListsAreFoundWithTimeRanges) {
+  CreateCase();
+  const std::string known = dir_.Sub("known"), evidence = dir_.Sub("evidence");
+  fs::create_directories(known);
+  fs::create_directories(evidence);
+  SyntheticVideoSpec video;
+  video.seed = 77;
+  video.duration_seconds = 30;
+  ASSERT_TRUE(WriteSyntheticVideo(video, known + "/known.mp4").ok());
+  SyntheticAudioSpec song;
+  song.seed = 78;
+  song.duration_seconds = 40;
+  ASSERT_TRUE(WriteSyntheticAudio(song, known + "/song.m4a").ok());
+  SyntheticVideoSpec clip = video;
+  clip.start_seconds = 10;
+  clip.duration_seconds = 8;
+  clip.width = 160;
+  clip.height = 120;
+  ASSERT_TRUE(WriteSyntheticVideo(clip, evidence + "/clip.mp4").ok());
+  SyntheticAudioSpec note = song;
+  note.start_seconds = 20;
+  note.duration_seconds = 10;
+  note.codec = "libmp3lame";
+  ASSERT_TRUE(WriteSyntheticAudio(note, evidence + "/note.mp3").ok());
+
+  RunResult frames = Tantalio("hash --video " + Quote(known));
+  ASSERT_EQ(frames.exit_code, 0) << frames.err;
+  EXPECT_EQ(frames.out.rfind("video_id,time,quality,hash\n", 0), 0u) << frames.out;
+  EXPECT_GE(std::count(frames.out.begin(), frames.out.end(), '\n'), 10);
+  std::ofstream(dir_.Sub("known.vpdq")) << frames.out;
+  RunResult reference =
+      Tantalio("hash --video --vpdq-reference --video-interval 0 " + Quote(known + "/known.mp4"));
+  ASSERT_EQ(reference.exit_code, 0) << reference.err;
+  EXPECT_EQ(std::count(reference.out.begin(), reference.out.end(), '\n'), 900);  // every frame
+  EXPECT_EQ(reference.out.rfind("0,", 0), 0u);
+  RunResult audio = Tantalio("hash --audio " + Quote(known + "/song.m4a"));
+  ASSERT_EQ(audio.exit_code, 0) << audio.err;
+  EXPECT_EQ(audio.out.rfind("source_ref,duration,chromaprint\n", 0), 0u) << audio.out;
+  std::ofstream(dir_.Sub("known-audio.csv")) << audio.out;
+
+  RunResult imported = Tantalio("hashset import " + Quote(dir_.Sub("known.vpdq")) + " --name vids");
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_NE(imported.out.find("vPDQ"), std::string::npos) << imported.out;
+  imported = Tantalio("hashset import " + Quote(dir_.Sub("known-audio.csv")) + " --name songs");
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+
+  RunResult scan = Tantalio("scan --case op --device phone " + Quote(evidence));
+  ASSERT_EQ(scan.exit_code, 0) << scan.err;
+  EXPECT_NE(scan.out.find("1 videos and 1 audio files fingerprinted"), std::string::npos)
+      << scan.out;
+  RunResult matches = Tantalio("matches --case op --format json");
+  ASSERT_EQ(matches.exit_code, 0) << matches.err;
+  std::map<std::string, nlohmann::json> by_path;
+  for (const auto& m : JsonLines(matches.out)) by_path[m["forensic_path"]] = m;
+  ASSERT_TRUE(by_path.contains("phone/clip.mp4")) << matches.out;
+  const nlohmann::json& c = by_path["phone/clip.mp4"];
+  EXPECT_EQ(c["method"], "vpdq-clip");
+  EXPECT_EQ(c["hashset"], "vids");
+  EXPECT_NEAR(c["known_start"].get<double>(), 10, 1.01);
+  EXPECT_NEAR(c["known_end"].get<double>(), 18, 1.51);
+  ASSERT_TRUE(by_path.contains("phone/note.mp3")) << matches.out;
+  const nlohmann::json& a = by_path["phone/note.mp3"];
+  EXPECT_EQ(a["method"], "audio-clip");
+  EXPECT_NEAR(a["known_start"].get<double>(), 20, 1.0);
+  EXPECT_NEAR(a["known_end"].get<double>(), 30, 1.5);
+  EXPECT_LT(a["score"].get<double>(), 0.25);
+  RunResult table = Tantalio("matches --case op");
+  EXPECT_NE(table.out.find("of the known video"), std::string::npos) << table.out;
+
+  RunResult media = Tantalio("media --case op --format json");
+  ASSERT_EQ(media.exit_code, 0) << media.err;
+  std::map<std::string, nlohmann::json> rows;
+  for (const auto& m : JsonLines(media.out)) rows[m["forensic_path"]] = m;
+  ASSERT_EQ(rows.size(), 2u) << media.out;
+  EXPECT_EQ(rows["phone/clip.mp4"]["width"], 160);
+  EXPECT_EQ(rows["phone/clip.mp4"]["creation_time"], "2017-05-04T10:00:00.000000Z");
+  EXPECT_GE(rows["phone/clip.mp4"]["vpdq_frames"].get<int>(), 3);
+  EXPECT_EQ(rows["phone/note.mp3"]["audio_codec"], "mp3");
+  EXPECT_EQ(rows["phone/note.mp3"]["audio_fingerprint"], true);
 }
 
 TEST_F(CliTest, HashSetImportMatchAndExport) {
@@ -836,10 +934,11 @@ TEST_F(CliTest, CaseExportWritesVicsWithVerifiedFiles) {
   EXPECT_NE(doc["@odata.context"].get<std::string>().find("/US/$metadata#Cases"),
             std::string::npos);
   const auto& media = doc["value"][0]["Media"];
-  EXPECT_EQ(media.size(), 6u);
+  // 6 images, and the 2 videos and the voice note that carry the known soundtrack.
+  EXPECT_EQ(media.size(), 9u);
   size_t files = 0;
   for (const auto& m : media) files += m["MediaFiles"].size();
-  EXPECT_EQ(files, 11u);  // 8 in folders and archives, 3 in the USB stick's image
+  EXPECT_EQ(files, 14u);  // 11 in folders and archives, 3 in the USB stick's image
 
   const std::string with = dir_.Sub("export-files");
   RunResult copied =
@@ -855,7 +954,7 @@ TEST_F(CliTest, CaseExportWritesVicsWithVerifiedFiles) {
   RunResult back =
       Tantalio("hashset import " + Quote(with + "/demo-operation.json") + " --name back");
   ASSERT_EQ(back.exit_code, 0) << back.err;
-  EXPECT_NE(back.out.find("6 entries stored"), std::string::npos) << back.out;
+  EXPECT_NE(back.out.find("9 entries stored"), std::string::npos) << back.out;
 }
 
 }  // namespace

@@ -50,6 +50,10 @@ void PrintScanSummary(std::ostream& out, const std::string& case_name, const std
                       const ScanSummary& summary);
 // "1,234,567"
 std::string Count(uint64_t n);
+// How a match was made, for people: "sha256", "pdq distance 12 (rot90)",
+// "video clip 0:00.0-0:10.0 = 0:20.0-0:30.0 of the known video (100% of its
+// frames)", "audio: the same recording (bit error rate 0.08)".
+std::string DescribeMatchMethod(const MatchRow& m);
 // The known-material lines of a case: matches per set and category,
 // known-good files hidden from review, and new material.
 Status PrintKnownMaterial(std::ostream& out, Store& store, const CaseInfo& case_info);

@@ -15,6 +15,8 @@ constexpr char kDemoCase[] = "demo-operation";
 
 constexpr char kDemoReferenceSet[] = "demo-reference";
 constexpr char kDemoKnownGoodSet[] = "demo-known-good";
+constexpr char kDemoVideoSet[] = "demo-reference-videos";
+constexpr char kDemoAudioSet[] = "demo-reference-audio";
 
 // Imports a demo set unless an earlier demo run did.
 Status ImportDemoSet(Store& store, const std::string& path, const std::string& name,
@@ -78,9 +80,7 @@ Status PrintBriefing(Store& store, const CaseInfo& c, std::ostream& out) {
   TANTALIO_RETURN_IF_ERROR(store.ForEachMatch(c.id, false, [&](const MatchRow& m) {
     const std::string row_key =
         m.device + '\0' + m.forensic_path + '\0' + m.hash_set + '\0' + m.entry_ref;
-    std::string method = m.method == kMethodPdq ? "pdq distance " + std::to_string(m.distance) +
-                                                      " (" + m.orientation + ")"
-                                                : m.method;
+    std::string method = DescribeMatchMethod(m);
     if (row_key == key) {
       lines.back() += ", " + method;
       return true;
@@ -156,7 +156,7 @@ void RegisterDemoCommand(CLI::App& app, Context& context, Action& action) {
       "demo",
       "Generate a small benign demo case (four devices with photos, documents,\n"
       "renamed files, nested archives, WhatsApp databases, a USB stick's disk image\n"
-      "with a deleted and a carved photo) and scan it.");
+      "with a deleted and a carved photo, videos and voice notes) and scan it.");
   demo->add_option("--dir", *dir,
                    "Where to write the demo evidence (default ./tantalio-demo-evidence)");
   demo->callback([&context, &action, dir] {
@@ -168,6 +168,10 @@ void RegisterDemoCommand(CLI::App& app, Context& context, Action& action) {
       // as it goes; the known-good set after it, so `match` does just that.
       TANTALIO_RETURN_IF_ERROR(ImportDemoSet(*store, evidence.reference_set, kDemoReferenceSet,
                                              kKindIllegal, context.out));
+      TANTALIO_RETURN_IF_ERROR(
+          ImportDemoSet(*store, evidence.video_set, kDemoVideoSet, kKindIllegal, context.out));
+      TANTALIO_RETURN_IF_ERROR(
+          ImportDemoSet(*store, evidence.audio_set, kDemoAudioSet, kKindIllegal, context.out));
       auto existing = store->FindCase(kDemoCase);
       CaseInfo case_info;
       if (existing.ok()) {
@@ -203,7 +207,8 @@ void RegisterDemoCommand(CLI::App& app, Context& context, Action& action) {
                   << "   tantalio case export --case " << kDemoCase << " --format vics --out DIR\n"
                   << "      tantalio chats --case " << kDemoCase << "   tantalio who-sent --case "
                   << kDemoCase << "   tantalio identifiers --case " << kDemoCase
-                  << "   tantalio links --case " << kDemoCase << "\n";
+                  << "   tantalio links --case " << kDemoCase << "   tantalio media --case "
+                  << kDemoCase << "\n";
       return Status::Ok();
     };
   });

@@ -1,20 +1,115 @@
 // tantalio hash: fingerprints without any store.
+#include <cstdio>
+
 #include "base/forensic_path.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "evidence/directory_cursor.h"
+#include "fingerprint/audio_fingerprint.h"
 #include "fingerprint/pdq.h"
+#include "fingerprint/vpdq.h"
 #include "pipeline/file_fingerprint.h"
 
 namespace tantalio::cli {
+namespace {
+
+struct HashArgs {
+  std::string format = "csv";
+  bool orientations = false;
+  int fast = 1;
+  bool video = false;
+  bool reference = false;
+  double interval = 1.0;
+  bool audio = false;
+  std::vector<std::string> paths;
+};
+
+// Calls `visit` with every regular file under the given paths, reporting
+// unreadable items; returns how many could not be read.
+size_t ForEachFile(const Context& context, const std::vector<std::string>& paths,
+                   const std::function<void(const DirectoryItem&)>& visit) {
+  size_t failures = 0;
+  for (const auto& path : paths) {
+    for (DirectoryCursor cursor(path, path); cursor.Valid(); cursor.Next()) {
+      if (context.cancel != nullptr && context.cancel->load()) return failures;
+      const DirectoryItem& item = cursor.item();
+      if (!item.error.ok()) {
+        ++failures;
+        context.err << "tantalio: " << item.error.message() << "\n";
+      } else if (item.kind == ItemKind::kFile) {  // links, devices: no content
+        visit(item);
+      }
+    }
+  }
+  return failures;
+}
+
+// --video and --audio: the vPDQ frames of every video, in the hash-set line
+// form "video_id,time,quality,hash" (or the reference hasher's
+// "frameNumber,quality,hash,timestamp" with --vpdq-reference), and the
+// Chromaprint fingerprint of every audio stream as CSV rows
+// "source_ref,duration,chromaprint"; ids are the files' SHA-256. Both import
+// as hash sets (formats vpdq and csv).
+Status HashMedia(Context& context, const HashArgs& args) {
+  if (args.video && args.audio) {
+    return InvalidArgumentError("--video and --audio print different forms: pick one");
+  }
+  if (args.video && !args.reference) context.out << "video_id,time,quality,hash\n";
+  if (args.audio) context.out << "source_ref,duration,chromaprint\n";
+  PdqHasher hasher;
+  size_t failures = ForEachFile(context, args.paths, [&](const DirectoryItem& item) {
+    auto fail = [&](const Status& status) {
+      ++failures;
+      context.err << "tantalio: " << EscapeForDisplay(item.forensic_path) << ": "
+                  << status.message() << "\n";
+    };
+    auto digests = FingerprintFile(item.fs_path, nullptr);
+    if (!digests.ok()) return fail(digests.status());
+    if (!digests->mime.starts_with("video/") && !digests->mime.starts_with("audio/")) return;
+    const std::string id = digests->digests.Sha256Hex();
+    auto input = MediaInputFromFile(item.fs_path);
+    if (!input.ok()) return fail(input.status());
+    auto file = MediaFile::Open(std::move(input).value(), BaseName(item.fs_path));
+    if (!file.ok()) return fail(file.status());
+    if (args.video) {
+      if (!(*file)->info().has_video) return;  // an audio file
+      VpdqHashOptions options;
+      options.sampling.seconds_per_hash = args.interval;
+      options.sampling.seek = !args.reference;
+      options.collapse_repeats = !args.reference;
+      auto video = HashVideo(**file, options, hasher);
+      if (!video.ok()) return fail(video.status());
+      if (video->partial) fail(CorruptError("hashed in part: " + video->warning));
+      for (const VpdqFrame& frame : video->frames) {
+        if (args.reference) {
+          context.out << FormatVpdqLine(frame) << "\n";
+          continue;
+        }
+        char time[32];
+        std::snprintf(time, sizeof time, "%.3f", frame.timestamp_seconds);
+        context.out << id << "," << time << "," << frame.quality << "," << frame.hash.ToHex()
+                    << "\n";
+      }
+    } else {
+      if (!(*file)->info().has_audio) return;  // a silent video
+      auto audio = FingerprintAudio(**file);
+      if (!audio.ok()) return fail(audio.status());
+      if (audio->partial) fail(CorruptError("fingerprinted in part: " + audio->warning));
+      char duration[32];
+      std::snprintf(duration, sizeof duration, "%.3f", audio->duration_seconds);
+      context.out << id << "," << duration << "," << EncodeAudioFingerprint(*audio) << "\n";
+    }
+  });
+  if (context.cancel != nullptr && context.cancel->load())
+    return CancelledError("hash interrupted");
+  if (failures > 0)
+    return IoError(std::to_string(failures) + " file(s) could not be fingerprinted");
+  return Status::Ok();
+}
+
+}  // namespace
 
 void RegisterHashCommand(CLI::App& app, Context& context, Action& action) {
-  struct HashArgs {
-    std::string format = "csv";
-    bool orientations = false;
-    int fast = 1;
-    std::vector<std::string> paths;
-  };
   auto args = std::make_shared<HashArgs>();
   CLI::App* hash =
       app.add_subcommand("hash",
@@ -27,9 +122,22 @@ void RegisterHashCommand(CLI::App& app, Context& context, Action& action) {
                    "Approximate PDQ: decode JPEGs at 1/N size (N = 2, 4 or 8). Faster, but the\n"
                    "bits differ from the exact hash; the columns are then pdq_fast*.")
       ->check(CLI::IsMember({1, 2, 4, 8}));
+  hash->add_flag("--video", args->video,
+                 "Print the vPDQ frames of every video as 'video_id,time,quality,hash' lines\n"
+                 "(the hash-set vPDQ form; the video id is the file's SHA-256)");
+  hash->add_option("--video-interval", args->interval,
+                   "Seconds between hashed frames (default 1; 0 hashes every frame)")
+      ->check(CLI::Range(0.0, 3600.0));
+  hash->add_flag("--vpdq-reference", args->reference,
+                 "With --video: print the reference hasher's 'frameNumber,quality,hash,timestamp'\n"
+                 "lines instead, decoding every frame in order as it does");
+  hash->add_flag("--audio", args->audio,
+                 "Print the Chromaprint fingerprint of every audio stream as CSV\n"
+                 "'source_ref,duration,chromaprint' (imports as a hash set)");
   hash->add_option("FILE", args->paths, "Files or folders")->required();
   hash->callback([&context, &action, args] {
     action = [&context, args]() -> Status {
+      if (args->video || args->audio) return HashMedia(context, *args);
       TANTALIO_ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(args->format));
       if (format == OutputFormat::kTable) return InvalidArgumentError("hash prints csv or json");
       // Approximate hashes never wear the exact hash's name.

@@ -45,10 +45,11 @@ void RegisterImport(CLI::App& group, Context& context, Action& action) {
   CLI::App* cmd = group.add_subcommand(
       "import",
       "Import a hash set (VICS JSON, hashdeep/md5deep, NSRL RDSv3/RDSv2, CSV, plain hash list,\n"
-      "PDQ list) as one transaction: a bad file leaves nothing behind.");
+      "PDQ list, vPDQ video frames) as one transaction: a bad file leaves nothing behind.");
   cmd->add_option("FILE", args->file, "The hash-set file")->required();
   cmd->add_option("--name", args->name, "Name of the new set, unique in the store")->required();
-  cmd->add_option("--format", args->format, "auto, vics, hashdeep, nsrl, csv, hashlist or pdq");
+  cmd->add_option("--format", args->format,
+                  "auto, vics, hashdeep, nsrl, csv, hashlist, pdq or vpdq");
   cmd->add_option("--kind", args->kind,
                   "illegal, known-good or watch (default: known-good for NSRL, else illegal)");
   cmd->add_option("--category-map", args->category_map,
@@ -165,7 +166,8 @@ void RegisterExport(CLI::App& group, Context& context, Action& action) {
   auto args = std::make_shared<Args>();
   CLI::App* cmd = group.add_subcommand("export", "Write a hash set in an exchange format");
   cmd->add_option("--name", args->name, "The set")->required();
-  cmd->add_option("--format", args->format, "vics, hashdeep, csv, pdq or hashlist")->required();
+  cmd->add_option("--format", args->format, "vics, hashdeep, csv, pdq, vpdq or hashlist")
+      ->required();
   cmd->add_option("--out", args->out, "Output file (must not exist)")->required();
   cmd->callback([&context, &action, args] {
     action = [&context, args]() -> Status {
@@ -257,17 +259,41 @@ void RegisterMatches(CLI::App& app, Context& context, Action& action) {
       TANTALIO_ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(args->format));
       TANTALIO_ASSIGN_OR_RETURN(auto store, context.OpenStore());
       TANTALIO_ASSIGN_OR_RETURN(CaseInfo case_info, store->FindCase(args->case_name));
-      TableWriter table(context.out, format,
-                        {"device", "forensic_path", "sha256", "hashset", "entry_ref", "method",
-                         "distance", "orientation", "category", "series", "allocation"});
+      // People read one "match" column; programs get the numbers.
+      const bool table_format = format == OutputFormat::kTable;
+      std::vector<std::string> columns = {"device",    "forensic_path", "sha256",  "hashset",
+                                          "entry_ref", "method",        "distance"};
+      if (table_format) {
+        columns.push_back("match");
+      } else {
+        for (const char* c : {"orientation", "query_start", "query_end", "known_start", "known_end",
+                              "score", "known_percent"}) {
+          columns.push_back(c);
+        }
+      }
+      for (const char* c : {"category", "series", "allocation"}) columns.push_back(c);
+      TableWriter table(context.out, format, columns);
+      auto real = [](std::optional<double> v) { return v ? Cell::Real(*v) : Cell::Null(); };
       return store->ForEachMatch(case_info.id, args->include_known_good, [&](const MatchRow& m) {
         const bool pdq = m.method == kMethodPdq;
-        table.Row({Cell::Text(m.device), Cell::Text(m.forensic_path), Cell::Text(m.sha256),
-                   Cell::Text(m.hash_set), Cell::Text(m.entry_ref), Cell::Text(m.method),
-                   Cell::Number(m.distance), pdq ? Cell::Text(m.orientation) : Cell::Null(),
-                   m.category ? Cell::Text(CategoryCell(m.category)) : Cell::Null(),
-                   m.series.empty() ? Cell::Null() : Cell::Text(m.series),
-                   m.allocation.empty() ? Cell::Null() : Cell::Text(m.allocation)});
+        std::vector<Cell> row = {Cell::Text(m.device),    Cell::Text(m.forensic_path),
+                                 Cell::Text(m.sha256),    Cell::Text(m.hash_set),
+                                 Cell::Text(m.entry_ref), Cell::Text(m.method),
+                                 Cell::Number(m.distance)};
+        if (table_format) {
+          row.push_back(Cell::Text(DescribeMatchMethod(m)));
+        } else {
+          const MediaSpan& s = m.span;
+          row.push_back(pdq ? Cell::Text(m.orientation) : Cell::Null());
+          for (const auto& v :
+               {s.query_start, s.query_end, s.known_start, s.known_end, s.score, s.known_percent}) {
+            row.push_back(real(v));
+          }
+        }
+        row.push_back(m.category ? Cell::Text(CategoryCell(m.category)) : Cell::Null());
+        row.push_back(m.series.empty() ? Cell::Null() : Cell::Text(m.series));
+        row.push_back(m.allocation.empty() ? Cell::Null() : Cell::Text(m.allocation));
+        table.Row(std::move(row));
         return true;
       });
     };
@@ -312,6 +338,56 @@ void RegisterIndexBuild(CLI::App& app, Context& context, Action& action) {
 
 }  // namespace
 
+namespace {
+
+// "m:ss.s" (or "h:mm:ss.s").
+std::string MediaTime(std::optional<double> seconds) {
+  if (!seconds) return "?";
+  const double t = std::max(0.0, *seconds);
+  const auto whole = static_cast<int64_t>(t);
+  const double frac = t - static_cast<double>(whole - whole % 60);
+  char text[48];
+  if (whole >= 3600) {
+    std::snprintf(text, sizeof text, "%lld:%02lld:%04.1f", static_cast<long long>(whole / 3600),
+                  static_cast<long long>(whole / 60 % 60), frac);
+  } else {
+    std::snprintf(text, sizeof text, "%lld:%04.1f", static_cast<long long>(whole / 60), frac);
+  }
+  return text;
+}
+
+std::string Percent(std::optional<double> value) {
+  char text[16];
+  std::snprintf(text, sizeof text, "%.0f%%", value.value_or(0));
+  return text;
+}
+
+}  // namespace
+
+std::string DescribeMatchMethod(const MatchRow& m) {
+  const MediaSpan& s = m.span;
+  const std::string here = MediaTime(s.query_start) + "-" + MediaTime(s.query_end);
+  const std::string there = MediaTime(s.known_start) + "-" + MediaTime(s.known_end);
+  char ber[32];
+  std::snprintf(ber, sizeof ber, "bit error rate %.2f", s.score.value_or(0));
+  if (m.method == kMethodPdq) {
+    return "pdq distance " + std::to_string(m.distance) + " (" + m.orientation + ")";
+  }
+  if (m.method == kMethodVpdq) {
+    return "video: the same video (" + Percent(s.score) + " of its frames, " +
+           Percent(s.known_percent) + " of the known video's)";
+  }
+  if (m.method == kMethodVpdqClip) {
+    return "video clip " + here + " = " + there + " of the known video (" + Percent(s.score) +
+           " of its frames there)";
+  }
+  if (m.method == kMethodAudio) return "audio: the same recording (" + std::string(ber) + ")";
+  if (m.method == kMethodAudioClip) {
+    return "audio clip " + here + " = " + there + " of the known recording (" + ber + ")";
+  }
+  return m.method;
+}
+
 Status PrintKnownMaterial(std::ostream& out, Store& store, const CaseInfo& case_info) {
   TANTALIO_ASSIGN_OR_RETURN(MatchSummary s, store.SummarizeMatches(case_info.id));
   out << "known material: " << Count(s.known_files) << " files match illegal or watch sets; "
@@ -319,7 +395,10 @@ Status PrintKnownMaterial(std::ostream& out, Store& store, const CaseInfo& case_
   for (const auto& set : s.per_set) {
     out << "  set '" << set.name << "' (" << set.kind << "): " << Count(set.files) << " files, "
         << Count(set.contents) << " distinct (" << Count(set.exact_contents) << " exact, "
-        << Count(set.pdq_contents) << " perceptual)\n";
+        << Count(set.pdq_contents) << " perceptual"
+        << (set.media_contents > 0 ? ", " + Count(set.media_contents) + " video or audio"
+                                   : std::string())
+        << ")\n";
   }
   for (const auto& c : s.per_category) {
     out << "  category " << CategoryCell(c.category) << ": " << Count(c.files) << " files, "
@@ -328,6 +407,10 @@ Status PrintKnownMaterial(std::ostream& out, Store& store, const CaseInfo& case_
   out << "NEW MATERIAL: " << Count(s.new_images) << " of " << Count(s.images)
       << " distinct images match nothing known (" << Count(s.new_image_files)
       << " files): review these first\n";
+  if (s.videos > 0) {
+    out << "NEW VIDEOS: " << Count(s.new_videos) << " of " << Count(s.videos)
+        << " distinct videos match nothing known (" << Count(s.new_video_files) << " files)\n";
+  }
   if (s.known_files > 0)
     out << "  list matches with: tantalio matches --case " << case_info.name << "\n";
   return Status::Ok();

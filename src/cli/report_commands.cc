@@ -1,4 +1,4 @@
-// tantalio files | errors | images | audit
+// tantalio files | errors | images | media | audit
 #include <algorithm>
 
 #include "cli/commands.h"
@@ -179,6 +179,54 @@ void RegisterReportCommands(CLI::App& app, Context& context, Action& action) {
                     << " disk image(s) failed the integrity check: see the integrity column\n";
       }
       return Status::Ok();
+    };
+  });
+
+  CLI::App* media = app.add_subcommand(
+      "media",
+      "List the videos and audio of a case: container, duration, codecs, resolution, frame\n"
+      "rate, creation time and place from the container, and how they were fingerprinted");
+  auto media_args = AddListOptions(media);
+  media->callback([&context, &action, media_args] {
+    action = [&context, media_args]() -> Status {
+      TANTALIO_ASSIGN_OR_RETURN(Scope scope, OpenScope(context, *media_args));
+      auto& [format, store, case_info, device_id] = scope;
+      TableWriter table(
+          context.out, format,
+          {"device",      "forensic_path", "sha256",      "duration_s",        "container",
+           "video_codec", "width",         "height",      "frame_rate",        "rotation",
+           "audio_codec", "sample_rate",   "channels",    "creation_time",     "make",
+           "model",       "location",      "vpdq_frames", "audio_fingerprint", "thumbnails",
+           "partial",     "warning",       "decoder"});
+      auto real = [](std::optional<double> v) { return v ? Cell::Real(*v) : Cell::Null(); };
+      auto number = [](std::optional<int64_t> v) { return v ? Cell::Number(*v) : Cell::Null(); };
+      return store->ForEachMedia(case_info.id, device_id, [&](const MediaRow& row) {
+        const MediaInfoRecord& m = row.info;
+        table.Row({Cell::Text(row.device),
+                   Cell::Text(row.forensic_path),
+                   Cell::Text(m.sha256),
+                   real(m.duration_seconds),
+                   Cell::Text(m.container),
+                   TextOrNull(m.video_codec),
+                   number(m.width),
+                   number(m.height),
+                   real(m.frame_rate),
+                   m.rotation ? Cell::Number(*m.rotation) : Cell::Null(),
+                   TextOrNull(m.audio_codec),
+                   number(m.sample_rate),
+                   number(m.channels),
+                   TextOrNull(m.creation_time),
+                   TextOrNull(m.make),
+                   TextOrNull(m.model),
+                   TextOrNull(m.location),
+                   Cell::Number(row.video_frames),
+                   Cell::Bool(row.audio_fingerprint),
+                   Cell::Number(row.thumbnails),
+                   Cell::Bool(row.partial),
+                   TextOrNull(row.warning),
+                   Cell::Text(m.decoder)});
+        return true;
+      });
     };
   });
 

@@ -79,6 +79,10 @@ void PrintScanSummary(std::ostream& out, const std::string& case_name, const std
         << "), " << Count(s.identifiers) << " identifiers in text (tantalio identifiers --case "
         << case_name << ")\n";
   }
+  if (s.videos > 0 || s.audio > 0) {
+    out << "  " << Count(s.videos) << " videos and " << Count(s.audio)
+        << " audio files fingerprinted (tantalio media --case " << case_name << ")\n";
+  }
   if (!s.disk_images.empty()) {
     out << "  " << Count(s.disk_images.size()) << " disk images, " << Count(s.deleted_files)
         << " deleted files recovered, " << Count(s.carved_files)
@@ -118,6 +122,7 @@ void RegisterScanCommands(CLI::App& app, Context& context, Action& action) {
     int workers = 0;
     int max_distance = kPdqMatchMaxDistance;
     DiskImageFlags images;
+    MediaOptions media;
   };
   auto args = std::make_shared<ScanArgs>();
   CLI::App* scan =
@@ -136,6 +141,16 @@ void RegisterScanCommands(CLI::App& app, Context& context, Action& action) {
                    "PDQ match threshold against hash sets, inclusive (default 31)")
       ->check(CLI::Range(0, 256));
   args->images.AddTo(scan);
+  scan->add_flag(
+      "--no-media", [args](int64_t) { args->media.enabled = false; },
+      "Do not fingerprint video and audio (hashes only)");
+  scan->add_option("--video-interval", args->media.seconds_per_hash,
+                   "Seconds between the video frames hashed with vPDQ (default 1; 0: every frame)")
+      ->check(CLI::Range(0.0, 3600.0));
+  scan->add_option("--media-time-limit", args->media.time_limit_seconds,
+                   "Seconds one video or audio file may take to fingerprint (default 120;\n"
+                   "0: no limit); a file cut short is fingerprinted in part and marked partial")
+      ->check(CLI::Range(0.0, 86400.0));
   scan->callback([&context, &action, args] {
     action = [&context, args]() -> Status {
       TANTALIO_ASSIGN_OR_RETURN(auto roots, ResolveEvidenceRoots(args->device, args->evidence));
@@ -148,6 +163,7 @@ void RegisterScanCommands(CLI::App& app, Context& context, Action& action) {
       options.matching.max_distance = args->max_distance;
       options.matching.snapshot_prefix = context.HashSetIndexPrefix();
       args->images.ApplyTo(options.processor.disk_images);
+      options.processor.media = args->media;
       TerminalProgress progress(stderr);
       TANTALIO_ASSIGN_OR_RETURN(
           ScanSummary summary, Scan(*store, case_info, args->device, roots, options, context.cancel,

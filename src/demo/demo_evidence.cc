@@ -9,6 +9,7 @@
 
 #include "demo/demo_disk_image.h"
 #include "demo/demo_hash_sets.h"
+#include "demo/demo_media.h"
 #include "demo/demo_whatsapp.h"
 #include "media/synthetic_image.h"
 
@@ -414,6 +415,16 @@ Result<DemoEvidence> GenerateDemoEvidence(const std::string& dir) {
                                                    {{photos[0], 1001, 1, "Demo series A", true},
                                                     {photos[6], 1002, 2, "Demo series A", true},
                                                     {chat_jpeg, 1003, 1, "Demo series B", false}}));
+  evidence.video_set = (root / "reference-videos.vpdq").string();
+  evidence.audio_set = (root / "reference-audio.csv").string();
+  demo::DemoMediaPaths media;
+  media.known_video = (root / "reference-media" / "known-video.mp4").string();
+  media.phone1 = phone.string();
+  media.phone2 = phone2.string();
+  media.laptop = laptop.string();
+  media.video_set = evidence.video_set;
+  media.audio_set = evidence.audio_set;
+  TANTALIO_RETURN_IF_ERROR(demo::WriteDemoMedia(media));
   TANTALIO_RETURN_IF_ERROR(demo::WriteKnownGoodSet(
       evidence.known_good_set, {{"ticket.pdf", MinimalPdf("Train ticket 12 March")},
                                 {"cv.pdf", MinimalPdf("Curriculum vitae")},

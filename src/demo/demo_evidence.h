@@ -5,7 +5,8 @@
 // databases on the two phones (fictional people; a group, an invite link, a
 // known image posted by one phone's owner and forwarded by the other's), and a
 // USB stick as a raw FAT image with a deleted known photo and another in free
-// space.
+// space; and videos and voice notes: a re-encode and a clip of a known video,
+// part of its soundtrack in a voice note, and a video nobody has seen.
 //
 // Nothing here depicts anything: the images are gradients and discs.
 #ifndef TANTALIO_DEMO_DEMO_EVIDENCE_H_
@@ -32,6 +33,11 @@ struct DemoEvidence {
   std::string reference_set;
   // A hashdeep known-good set (like NSRL): the demo's harmless documents.
   std::string known_good_set;
+  // A known video as vPDQ frames (the hash-set vPDQ form) and its
+  // soundtrack's Chromaprint fingerprint (CSV): phone1 holds a re-encode,
+  // phone2 a 10-second clip and a voice note with part of the soundtrack.
+  std::string video_set;
+  std::string audio_set;
 };
 
 // Writes the demo evidence and its hash sets under `dir` (created if needed;
