@@ -243,7 +243,6 @@ struct MediaFile::State {
 
   Status OpenContainer();
   Status Probe();
-  Status CheckDecoders() const;
   Status Rewind();
 
   static int Read(void* opaque, uint8_t* buffer, int size);
@@ -365,19 +364,8 @@ Status MediaFile::State::Probe() {
     info.sample_rate = st->codecpar->sample_rate;
     info.channels = st->codecpar->ch_layout.nb_channels;
   }
-  return CheckDecoders();
-}
-
-Status MediaFile::State::CheckDecoders() const {
-  for (int index : {video_index, audio_index}) {
-    if (index < 0) continue;
-    const AVCodecParameters* par = format->streams[index]->codecpar;
-    if (avcodec_find_decoder(par->codec_id) == nullptr) {
-      return UnsupportedError("open media " + name + ": stream " + std::to_string(index) +
-                              " uses codec " + avcodec_get_name(par->codec_id) +
-                              ", which this FFmpeg cannot decode");
-    }
-  }
+  // A stream whose codec this FFmpeg cannot decode is still described; its
+  // decoding fails with kUnsupported (OpenDecoder), the other stream goes on.
   return Status::Ok();
 }
 

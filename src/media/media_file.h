@@ -113,7 +113,8 @@ class MediaFile {
  public:
   // Opens and probes. `name_hint` (a file name) helps FFmpeg's probe only.
   // kInvalidArgument when FFmpeg finds no known container or no audio or video
-  // stream; kUnsupported names a stream whose codec this FFmpeg cannot decode.
+  // stream. A stream whose codec this FFmpeg cannot decode is described all
+  // the same; decoding it is kUnsupported, naming the codec.
   static Result<std::unique_ptr<MediaFile>> Open(std::unique_ptr<MediaInput> input,
                                                  std::string_view name_hint = "");
   ~MediaFile();

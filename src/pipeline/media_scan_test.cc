@@ -83,6 +83,21 @@ class MediaScanTest : public ::testing::Test {
     fake.resize(4096, '\x5a');
     dir_.Write("phone/fake.mp4", fake);
 
+    // A codec this FFmpeg does not know: an AVI whose video FourCC is renamed.
+    SyntheticVideoSpec avi = other;
+    avi.video_codec = "mpeg4";
+    avi.audio = true;
+    avi.audio_codec = "libmp3lame";
+    ASSERT_TRUE(WriteSyntheticVideo(avi, dir_.Sub("known/avi.avi")).ok());
+    bytes = ReadFile(dir_.Sub("known/avi.avi"));
+    std::string renamed(bytes.begin(), bytes.end());
+    int fourccs = 0;
+    for (size_t at = renamed.find("FMP4"); at != std::string::npos; at = renamed.find("FMP4", at)) {
+      renamed.replace(at, 4, "QQQQ");
+      ++fourccs;
+    }
+    ASSERT_EQ(fourccs, 2);  // the stream header and the format
+    dir_.Write("phone/unknown-codec.avi", renamed);
     auto store = Store::Open("sqlite:" + dir_.Sub("case.db"));
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
@@ -281,11 +296,47 @@ TEST_F(MediaScanTest, DamagedMediaGetErrorRowsAndTheScanGoesOn) {
   }
   EXPECT_TRUE(truncated);
   EXPECT_TRUE(fake);
+  // The unknown codec: an error row naming it, and the audio track still fingerprinted.
+  bool unknown = false;
+  for (const StoredError& e : Errors()) {
+    if (e.error.forensic_path != "phone/unknown-codec.avi") continue;
+    unknown = true;
+    EXPECT_EQ(e.error.stage, "video");
+    EXPECT_EQ(e.error.code, "unsupported") << e.error.message;
+  }
+  EXPECT_TRUE(unknown);
+  auto described = Media();
+  ASSERT_TRUE(described.contains("phone/unknown-codec.avi"));
+  EXPECT_TRUE(described["phone/unknown-codec.avi"].audio_fingerprint);
+  EXPECT_EQ(described["phone/unknown-codec.avi"].video_frames, 0);
+
   auto media = Media();
   ASSERT_TRUE(media.contains("phone/truncated.mp4"));
   EXPECT_TRUE(media["phone/truncated.mp4"].partial);
   EXPECT_GT(media["phone/truncated.mp4"].video_frames, 0);
   EXPECT_TRUE(media.contains("phone/clip.mkv"));  // the files after them were scanned
+}
+
+// An MP4 of zero duration (written by the ffmpeg program with -t 0: a
+// container without a single sample) is reported, not skipped.
+TEST_F(MediaScanTest, ZeroDurationVideoGetsAnErrorRow) {
+  if (std::system("ffmpeg -version > /dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "the ffmpeg program is not installed (scripts/setup.sh installs it)";
+  }
+  std::filesystem::remove_all(dir_.Sub("phone"));
+  std::filesystem::create_directories(dir_.Sub("phone"));
+  ASSERT_EQ(std::system(("ffmpeg -hide_banner -loglevel error -y -f lavfi -i "
+                         "testsrc=s=64x64:r=30 -t 0 -c:v mpeg4 '" +
+                         dir_.Sub("phone/zero.mp4") + "'")
+                            .c_str()),
+            0);
+  ScanPhone();
+  std::vector<StoredError> errors = Errors();
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].error.forensic_path, "phone/zero.mp4");
+  EXPECT_EQ(errors[0].error.stage, "media");
+  EXPECT_NE(errors[0].error.message.find("no audio or video stream"), std::string::npos)
+      << errors[0].error.message;
 }
 
 TEST_F(MediaScanTest, VideoInsideAnArchiveIsFingerprinted) {
