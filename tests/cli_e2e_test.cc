@@ -653,7 +653,7 @@ TEST_F(CliTest, DemoFindsKnownMaterialExactlyAndPerceptually) {
   for (const char* expected :
        {"imported hash set 'demo-reference'", "imported hash set 'demo-known-good'",
         "3 known-good files kept out of review", "NEW MATERIAL: 17 of 23 distinct images",
-        "category 1 CAM: 10 files", "NEW VIDEOS: 1 of 3 distinct videos",
+        "category 1 CAM: 11 files", "NEW VIDEOS: 1 of 4 distinct videos",
         "imported hash set 'demo-reference-videos' (illegal, vPDQ): 30 entries",
         "1 disk images (0 failed the integrity check), 1 deleted files recovered, 2 items "
         "carved"}) {
@@ -691,15 +691,17 @@ TEST_F(CliTest, DemoFindsKnownMaterialExactlyAndPerceptually) {
   EXPECT_EQ(methods["usb/usbstick.dd/FAT16/_MG_0007.JPG"].count("sha256"), 1u);
   EXPECT_EQ(methods["usb/usbstick.dd/FAT16/$Unallocated/carved-at-147968.jpg"].count("sha256"), 1u);
   EXPECT_EQ(methods["usb/usbstick.dd/FAT16/$Unallocated/carved-at-70144.jpg"].count("sha256"), 1u);
-  // The known video re-encoded on phone1, a 10 s clip of it on phone2, and a
-  // voice note with 12 s of its soundtrack.
+  // The known video itself on the laptop, re-encoded on phone1, a 10 s clip of
+  // it on phone2, and a voice note with 12 s of its soundtrack.
+  EXPECT_EQ(methods["laptop/Users/alex/Videos/VID_20170504_100000.mp4"],
+            (std::set<std::string>{"vpdq", "audio"}));
   EXPECT_EQ(methods["phone1/WhatsApp/Media/WhatsApp Video/VID-20170504-WA0003.mp4"],
             (std::set<std::string>{"vpdq", "audio"}));
   EXPECT_EQ(methods["phone2/WhatsApp/Media/WhatsApp Video/VID-20170506-WA0001.mp4"],
             (std::set<std::string>{"vpdq-clip", "audio-clip"}));
   EXPECT_EQ(methods["phone2/WhatsApp/Media/WhatsApp Voice Notes/PTT-20170506-WA0002.opus"],
             (std::set<std::string>{"audio-clip"}));
-  EXPECT_EQ(methods.size(), 14u);
+  EXPECT_EQ(methods.size(), 15u);
 
   // Known-good files are kept out of review lists, never deleted.
   RunResult files = Tantalio("files --case demo-operation --format json");
@@ -934,11 +936,11 @@ TEST_F(CliTest, CaseExportWritesVicsWithVerifiedFiles) {
   EXPECT_NE(doc["@odata.context"].get<std::string>().find("/US/$metadata#Cases"),
             std::string::npos);
   const auto& media = doc["value"][0]["Media"];
-  // 6 images, and the 2 videos and the voice note that carry the known soundtrack.
-  EXPECT_EQ(media.size(), 9u);
+  // 6 images, and the 3 videos and the voice note that carry the known soundtrack.
+  EXPECT_EQ(media.size(), 10u);
   size_t files = 0;
   for (const auto& m : media) files += m["MediaFiles"].size();
-  EXPECT_EQ(files, 14u);  // 11 in folders and archives, 3 in the USB stick's image
+  EXPECT_EQ(files, 15u);  // 12 in folders and archives, 3 in the USB stick's image
 
   const std::string with = dir_.Sub("export-files");
   RunResult copied =
@@ -954,7 +956,7 @@ TEST_F(CliTest, CaseExportWritesVicsWithVerifiedFiles) {
   RunResult back =
       Tantalio("hashset import " + Quote(with + "/demo-operation.json") + " --name back");
   ASSERT_EQ(back.exit_code, 0) << back.err;
-  EXPECT_NE(back.out.find("9 entries stored"), std::string::npos) << back.out;
+  EXPECT_NE(back.out.find("10 entries stored"), std::string::npos) << back.out;
 }
 
 }  // namespace

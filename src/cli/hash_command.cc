@@ -57,7 +57,8 @@ Status HashMedia(Context& context, const HashArgs& args) {
   if (args.video && !args.reference) context.out << "video_id,time,quality,hash\n";
   if (args.audio) context.out << "source_ref,duration,chromaprint\n";
   PdqHasher hasher;
-  size_t failures = ForEachFile(context, args.paths, [&](const DirectoryItem& item) {
+  size_t failures = 0;  // files that could not be fingerprinted, counted as they come
+  const size_t unreadable = ForEachFile(context, args.paths, [&](const DirectoryItem& item) {
     auto fail = [&](const Status& status) {
       ++failures;
       context.err << "tantalio: " << EscapeForDisplay(item.forensic_path) << ": "
@@ -102,6 +103,7 @@ Status HashMedia(Context& context, const HashArgs& args) {
   });
   if (context.cancel != nullptr && context.cancel->load())
     return CancelledError("hash interrupted");
+  failures += unreadable;
   if (failures > 0)
     return IoError(std::to_string(failures) + " file(s) could not be fingerprinted");
   return Status::Ok();

@@ -84,6 +84,10 @@ Status WriteDemoMedia(const DemoMediaPaths& paths) {
   TANTALIO_RETURN_IF_ERROR(WriteVideo(known, paths.known_video));
   TANTALIO_RETURN_IF_ERROR(WriteKnownSets(paths));
 
+  // The laptop holds the original itself, as its camera wrote it.
+  TANTALIO_RETURN_IF_ERROR(
+      WriteVideo(known, fs::path(paths.laptop) / "Users/alex/Videos/VID_20170504_100000.mp4"));
+
   // phone1 received it through WhatsApp: re-encoded smaller.
   SyntheticVideoSpec reencode = known;
   reencode.width = 320;

@@ -1,8 +1,8 @@
 // The demo's videos and audio (internal to src/demo): a "known" video held
 // by another agency, published to the demo as vPDQ frames (the hash-set vPDQ
 // form) and its soundtrack's Chromaprint fingerprint (a CSV set), and the
-// copies found on the devices: a re-encode at another size and codec, a
-// 10-second clip, a voice note carrying part of the soundtrack, and an
+// copies found on the devices: the original itself, a re-encode at another
+// size, a 10-second clip, a voice note carrying part of the soundtrack, and an
 // unrelated video that matches nothing (new material).
 //
 // Nothing here depicts anything: the pictures are gradients and discs, the
