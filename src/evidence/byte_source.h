@@ -1,4 +1,5 @@
-// Read-only access to evidence bytes: files on disk, memory, and spools.
+// Read-only access to evidence bytes: files on disk, memory (the
+// RandomAccessSource of base/random_access.h), and spools.
 //
 // Evidence is opened read-only, without following a final symlink, and with
 // O_NOATIME where the OS allows it, so that access times stay unchanged.
@@ -11,26 +12,16 @@
 #include <string>
 #include <vector>
 
+#include "base/random_access.h"
 #include "base/status.h"
 
 namespace tantalio {
 
-// Random access to an immutable byte range. ReadAt is thread-compatible
-// (concurrent calls are safe on the file-backed implementations).
-class RandomAccessSource {
- public:
-  virtual ~RandomAccessSource() = default;
-  virtual uint64_t Size() const = 0;
-  // Reads up to out.size() bytes at `offset`; returns how many were read
-  // (0 at or past the end). A short read before the end is retried inside.
-  virtual Result<size_t> ReadAt(uint64_t offset, std::span<uint8_t> out) const = 0;
-};
-
-// Opens a regular evidence file read-only (O_NOFOLLOW, O_NOATIME if allowed).
-Result<std::unique_ptr<RandomAccessSource>> OpenEvidenceFile(const std::string& path);
-
-// Bytes held in memory (a nested archive small enough to spool in RAM).
-std::unique_ptr<RandomAccessSource> MemorySource(std::vector<uint8_t> bytes);
+// Opens a regular evidence file read-only (O_NOFOLLOW, O_NOATIME if allowed):
+// OpenReadOnlyFile under the name the evidence code reads by.
+inline Result<std::unique_ptr<RandomAccessSource>> OpenEvidenceFile(const std::string& path) {
+  return OpenReadOnlyFile(path);
+}
 
 // Collects a stream of unknown length for random access later: in memory up
 // to `memory_limit` bytes, then in an anonymous temporary file (O_TMPFILE in

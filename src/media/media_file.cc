@@ -13,12 +13,7 @@ extern "C" {
 #include <libswscale/swscale.h>
 }
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdarg>
@@ -26,10 +21,16 @@ extern "C" {
 #include <limits>
 #include <mutex>
 
+#include "media/ffmpeg_util.h"
 #include "media/synthetic_image.h"
 
 namespace tantalio {
 namespace {
+
+using ffmpeg::AvError;
+using ffmpeg::CodecPtr;
+using ffmpeg::FramePtr;
+using ffmpeg::PacketPtr;
 
 // The status code for "the file has no stream of the kind asked for".
 constexpr StatusCode kNoSuchStream = StatusCode::kNotFound;
@@ -38,60 +39,7 @@ constexpr int kIoBufferSize = 64 * 1024;
 // Give up on a stream after this many packets in a row fail to decode.
 constexpr int kMaxConsecutiveErrors = 200;
 
-// ---------------------------------------------------------------- inputs
-
-class MemoryInput : public MediaInput {
- public:
-  explicit MemoryInput(std::span<const uint8_t> bytes) : bytes_(bytes) {}
-  uint64_t Size() const override { return bytes_.size(); }
-  Result<size_t> ReadAt(uint64_t offset, std::span<uint8_t> out) const override {
-    if (offset >= bytes_.size()) return size_t{0};
-    const size_t n = std::min<uint64_t>(out.size(), bytes_.size() - offset);
-    std::memcpy(out.data(), bytes_.data() + offset, n);
-    return n;
-  }
-
- private:
-  std::span<const uint8_t> bytes_;
-};
-
-class FileInput : public MediaInput {
- public:
-  FileInput(int fd, uint64_t size, std::string path)
-      : fd_(fd), size_(size), path_(std::move(path)) {}
-  ~FileInput() override { ::close(fd_); }
-  FileInput(const FileInput&) = delete;
-  FileInput& operator=(const FileInput&) = delete;
-
-  uint64_t Size() const override { return size_; }
-  Result<size_t> ReadAt(uint64_t offset, std::span<uint8_t> out) const override {
-    size_t done = 0;
-    while (done < out.size()) {
-      const ssize_t n =
-          ::pread(fd_, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        return ErrnoError("read " + path_ + " at offset " + std::to_string(offset + done), errno);
-      }
-      if (n == 0) break;
-      done += static_cast<size_t>(n);
-    }
-    return done;
-  }
-
- private:
-  int fd_;
-  uint64_t size_;
-  std::string path_;
-};
-
 // ---------------------------------------------------------------- FFmpeg helpers
-
-std::string AvError(int err) {
-  char buffer[AV_ERROR_MAX_STRING_SIZE] = {};
-  av_strerror(err, buffer, sizeof(buffer));
-  return buffer;
-}
 
 // FFmpeg logs through one process-wide callback. Messages go to the thread
 // that made the call, which records the first error in the sink it installed
@@ -136,24 +84,9 @@ struct AvioFree {
     avio_context_free(&io);
   }
 };
-struct CodecFree {
-  void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
-};
-struct FrameFree {
-  void operator()(AVFrame* f) const { av_frame_free(&f); }
-};
-struct PacketFree {
-  void operator()(AVPacket* p) const { av_packet_free(&p); }
-};
-struct SwsFree {
-  void operator()(SwsContext* s) const { sws_freeContext(s); }
-};
 struct SwrFree {
   void operator()(SwrContext* s) const { swr_free(&s); }
 };
-using CodecPtr = std::unique_ptr<AVCodecContext, CodecFree>;
-using FramePtr = std::unique_ptr<AVFrame, FrameFree>;
-using PacketPtr = std::unique_ptr<AVPacket, PacketFree>;
 
 std::string PixelFormatName(int format) {
   const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(format));
@@ -205,28 +138,6 @@ Result<CodecPtr> OpenDecoder(const AVStream* stream, const std::string& where) {
 }
 
 }  // namespace
-
-std::unique_ptr<MediaInput> MediaInputFromMemory(std::span<const uint8_t> bytes) {
-  return std::make_unique<MemoryInput>(bytes);
-}
-
-Result<std::unique_ptr<MediaInput>> MediaInputFromFile(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC);
-  if (fd < 0 && errno == EPERM) fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return ErrnoError("open " + path, errno);
-  struct stat st = {};
-  if (::fstat(fd, &st) != 0) {
-    const int err = errno;
-    ::close(fd);
-    return ErrnoError("stat " + path, err);
-  }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return InvalidArgumentError("open " + path + ": not a regular file");
-  }
-  return std::unique_ptr<MediaInput>(
-      std::make_unique<FileInput>(fd, static_cast<uint64_t>(st.st_size), path));
-}
 
 // ---------------------------------------------------------------- MediaFile::State
 
@@ -439,7 +350,7 @@ class VideoScan {
   CodecPtr codec_;
   FramePtr frame_;
   FramePtr rgb_;
-  std::unique_ptr<SwsContext, SwsFree> sws_;
+  ffmpeg::SwsPtr sws_;
   int64_t frame_mod_ = 1;
   bool by_timestamp_ = false;  // seek mode with a known frame rate
   int64_t start_pts_ = AV_NOPTS_VALUE;
@@ -1033,9 +944,8 @@ Result<std::vector<uint8_t>> EncodeThumbnail(const VideoFrame& frame, int max_si
   const double scale = longest > max_side ? static_cast<double>(max_side) / longest : 1.0;
   const int width = std::max(1, static_cast<int>(std::lround(frame.width * scale)));
   const int height = std::max(1, static_cast<int>(std::lround(frame.height * scale)));
-  std::unique_ptr<SwsContext, SwsFree> sws(
-      sws_getContext(frame.width, frame.height, AV_PIX_FMT_RGB24, width, height, AV_PIX_FMT_RGB24,
-                     SWS_AREA, nullptr, nullptr, nullptr));
+  ffmpeg::SwsPtr sws(sws_getContext(frame.width, frame.height, AV_PIX_FMT_RGB24, width, height,
+                                    AV_PIX_FMT_RGB24, SWS_AREA, nullptr, nullptr, nullptr));
   FramePtr scaled(av_frame_alloc());
   if (!sws || !scaled) return InternalError("thumbnail: cannot set up scaling");
   scaled->format = AV_PIX_FMT_RGB24;

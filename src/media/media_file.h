@@ -23,24 +23,23 @@
 #include <string_view>
 #include <vector>
 
+#include "base/random_access.h"
 #include "base/status.h"
 
 namespace tantalio {
 
-// Random access to a media file's encoded bytes. ReadAt may be called from
-// one thread at a time per MediaFile.
-class MediaInput {
- public:
-  virtual ~MediaInput() = default;
-  virtual uint64_t Size() const = 0;
-  // Reads up to out.size() bytes at `offset`; returns how many (0 at the end).
-  virtual Result<size_t> ReadAt(uint64_t offset, std::span<uint8_t> out) const = 0;
-};
+// A media file's encoded bytes: any RandomAccessSource (a file on disk, a
+// spooled archive member, a file inside a disk image).
+using MediaInput = RandomAccessSource;
 
 // Borrows `bytes`, which must outlive the input.
-std::unique_ptr<MediaInput> MediaInputFromMemory(std::span<const uint8_t> bytes);
+inline std::unique_ptr<MediaInput> MediaInputFromMemory(std::span<const uint8_t> bytes) {
+  return BorrowedMemory(bytes);
+}
 // Opens a file read-only (O_NOFOLLOW, O_NOATIME where allowed).
-Result<std::unique_ptr<MediaInput>> MediaInputFromFile(const std::string& path);
+inline Result<std::unique_ptr<MediaInput>> MediaInputFromFile(const std::string& path) {
+  return OpenReadOnlyFile(path);
+}
 
 // What the container says, for the `media` metadata of a content.
 struct MediaInfo {

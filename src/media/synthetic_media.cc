@@ -18,10 +18,17 @@ extern "C" {
 #include <numbers>
 #include <string_view>
 
+#include "media/ffmpeg_util.h"
 #include "media/synthetic_image.h"
 
 namespace tantalio {
 namespace {
+
+using ffmpeg::AvError;
+using ffmpeg::CodecPtr;
+using ffmpeg::FramePtr;
+using ffmpeg::PacketPtr;
+using ffmpeg::SwsPtr;
 
 // Every generated file says it was made at this time, so tests can check
 // that the container tag is read.
@@ -34,26 +41,7 @@ struct OutputFree {
     avformat_free_context(oc);
   }
 };
-struct CodecFree {
-  void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
-};
-struct FrameFree {
-  void operator()(AVFrame* f) const { av_frame_free(&f); }
-};
-struct PacketFree {
-  void operator()(AVPacket* p) const { av_packet_free(&p); }
-};
-struct SwsFree {
-  void operator()(SwsContext* s) const { sws_freeContext(s); }
-};
 using OutputPtr = std::unique_ptr<AVFormatContext, OutputFree>;
-using FramePtr = std::unique_ptr<AVFrame, FrameFree>;
-
-std::string AvError(int err) {
-  char buffer[AV_ERROR_MAX_STRING_SIZE] = {};
-  av_strerror(err, buffer, sizeof(buffer));
-  return buffer;
-}
 
 uint64_t Mix(uint64_t x) {  // splitmix64
   x += 0x9e3779b97f4a7c15ULL;
@@ -162,8 +150,8 @@ class StreamEncoder {
  private:
   AVFormatContext* out_ = nullptr;
   AVStream* stream_ = nullptr;
-  std::unique_ptr<AVCodecContext, CodecFree> ctx_;
-  std::unique_ptr<AVPacket, PacketFree> packet_;
+  CodecPtr ctx_;
+  PacketPtr packet_;
   std::string what_;
 };
 
@@ -387,9 +375,8 @@ Status EncodeVideoFrames(const SyntheticVideoSpec& spec, StreamEncoder& video, T
   if (av_frame_get_buffer(rgb.get(), 0) < 0 || av_frame_get_buffer(yuv.get(), 0) < 0) {
     return ResourceExhaustedError("encode video: out of memory");
   }
-  std::unique_ptr<SwsContext, SwsFree> sws(sws_getContext(spec.width, spec.height, AV_PIX_FMT_RGB24,
-                                                          spec.width, spec.height, c->pix_fmt,
-                                                          SWS_BICUBIC, nullptr, nullptr, nullptr));
+  SwsPtr sws(sws_getContext(spec.width, spec.height, AV_PIX_FMT_RGB24, spec.width, spec.height,
+                            c->pix_fmt, SWS_BICUBIC, nullptr, nullptr, nullptr));
   if (!sws) return InternalError("encode video: no RGB to encoder pixel conversion");
   PictureSource pictures(spec);
   const double frame_seconds = static_cast<double>(spec.fps_den) / spec.fps_num;

@@ -16,6 +16,7 @@
 #include "fingerprint/crypto_digest.h"
 #include "media/synthetic_image.h"
 #include "pipeline/case_export.h"
+#include "pipeline/scan_test_util.h"
 #include "pipeline/scanner.h"
 #include "store/store.h"
 
@@ -122,11 +123,7 @@ class DiskImageScanTest : public ::testing::Test {
   ScanSummary ScanInto(const std::string& device, const std::string& evidence,
                        ScanOptions options = {}, bool match = false) {
     options.match_hash_sets = match;
-    auto roots = ResolveEvidenceRoots(device, {evidence});
-    EXPECT_TRUE(roots.ok()) << roots.status().ToString();
-    auto summary = Scan(*store_, case_, device, *roots, options, nullptr, nullptr);
-    EXPECT_TRUE(summary.ok()) << summary.status().ToString();
-    return summary.ok() ? *summary : ScanSummary{};
+    return testing_util::ScanFolder(*store_, case_, device, evidence, options);
   }
 
   std::map<std::string, FileRow> Files() {
@@ -141,14 +138,7 @@ class DiskImageScanTest : public ::testing::Test {
     return out;
   }
 
-  std::vector<StoredError> Errors() {
-    std::vector<StoredError> out;
-    EXPECT_TRUE(store_
-                    ->ForEachError(case_.id, std::nullopt,
-                                   [&](const StoredError& e) { return out.push_back(e), true; })
-                    .ok());
-    return out;
-  }
+  std::vector<StoredError> Errors() { return testing_util::CaseErrors(*store_, case_.id); }
 
   // The first file whose path ends with `suffix` and has `allocation`.
   static const FileRow* Find(const std::map<std::string, FileRow>& files, std::string_view suffix,

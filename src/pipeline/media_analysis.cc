@@ -8,18 +8,6 @@
 namespace tantalio {
 namespace {
 
-class SourceInput final : public MediaInput {
- public:
-  explicit SourceInput(const RandomAccessSource& source) : source_(source) {}
-  uint64_t Size() const override { return source_.Size(); }
-  Result<size_t> ReadAt(uint64_t offset, std::span<uint8_t> out) const override {
-    return source_.ReadAt(offset, out);
-  }
-
- private:
-  const RandomAccessSource& source_;
-};
-
 // Picks up to `count` frames spread evenly over the video for thumbnails:
 // the first delivered frame at or after each of the times (k + 0.5) / count
 // of the duration (or every 10 s when the duration is unknown).
@@ -71,13 +59,9 @@ std::string DescribeSampling(double seconds_per_hash) {
 
 }  // namespace
 
-std::unique_ptr<MediaInput> MediaInputFromSource(const RandomAccessSource& source) {
-  return std::make_unique<SourceInput>(source);
-}
-
 MediaAnalysis MediaAnalyzer::Analyze(const RandomAccessSource& source, std::string_view name_hint) {
   MediaAnalysis out;
-  auto file = MediaFile::Open(MediaInputFromSource(source), name_hint);
+  auto file = MediaFile::Open(BorrowedSource(source), name_hint);
   if (!file.ok()) {
     out.problems.emplace_back("media", file.status());
     return out;

@@ -46,10 +46,6 @@ struct MediaAnalysis {
   std::vector<std::pair<std::string, Status>> problems;
 };
 
-// Reads a media file's bytes through an evidence source (FFmpeg never opens
-// evidence by name).
-std::unique_ptr<MediaInput> MediaInputFromSource(const RandomAccessSource& source);
-
 // One per thread: holds the PDQ scratch buffers.
 class MediaAnalyzer {
  public:

@@ -17,6 +17,7 @@
 #include "media/media_file.h"
 #include "media/synthetic_media.h"
 #include "pipeline/media_analysis.h"
+#include "pipeline/scan_test_util.h"
 #include "pipeline/scanner.h"
 #include "store/store.h"
 
@@ -140,12 +141,8 @@ class MediaScanTest : public ::testing::Test {
     ASSERT_TRUE((*import)->Commit(HashSetInfo::Named("known-media", kKindIllegal)).ok());
   }
 
-  ScanSummary ScanPhone() {
-    auto roots = ResolveEvidenceRoots("phone", {dir_.Sub("phone")});
-    EXPECT_TRUE(roots.ok()) << roots.status().ToString();
-    auto summary = Scan(*store_, case_, "phone", *roots, {}, nullptr, nullptr);
-    EXPECT_TRUE(summary.ok()) << summary.status().ToString();
-    return summary.ok() ? *summary : ScanSummary{};
+  ScanSummary ScanPhone(const ScanOptions& options = {}) {
+    return testing_util::ScanFolder(*store_, case_, "phone", dir_.Sub("phone"), options);
   }
 
   std::map<std::string, MediaRow> Media() {
@@ -173,14 +170,7 @@ class MediaScanTest : public ::testing::Test {
     return out;
   }
 
-  std::vector<StoredError> Errors() {
-    std::vector<StoredError> out;
-    EXPECT_TRUE(store_
-                    ->ForEachError(case_.id, std::nullopt,
-                                   [&](const StoredError& e) { return out.push_back(e), true; })
-                    .ok());
-    return out;
-  }
+  std::vector<StoredError> Errors() { return testing_util::CaseErrors(*store_, case_.id); }
 
   TempDir dir_;
   std::unique_ptr<Store> store_;
@@ -355,9 +345,7 @@ TEST_F(MediaScanTest, VideoInsideAnArchiveIsFingerprinted) {
 TEST_F(MediaScanTest, MediaCanBeTurnedOff) {
   ScanOptions options;
   options.processor.media.enabled = false;
-  auto roots = ResolveEvidenceRoots("phone", {dir_.Sub("phone")});
-  ASSERT_TRUE(roots.ok());
-  ASSERT_TRUE(Scan(*store_, case_, "phone", *roots, options, nullptr, nullptr).ok());
+  ScanPhone(options);
   EXPECT_TRUE(Media().empty());
 }
 
