@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <map>
+#include <set>
 #include <unordered_set>
 
 namespace tantalio {
@@ -136,14 +136,12 @@ Status KnownMediaMatcher::MatchVideo(const std::string& sha256, std::span<const 
   search.num_threads = 1;
   TANTALIO_ASSIGN_OR_RETURN(auto results,
                             frame_index_->Search(queries, kPdqMatchMaxDistance, search));
-  std::map<uint32_t, int> hits;  // candidate video -> query frames with a hit
+  std::set<uint32_t> candidates;  // known videos with a frame near one of the query's
   for (size_t q = 0; q < queries.size() / 32; ++q) {
-    std::unordered_set<uint32_t> videos;
-    for (const auto& match : results.ForQuery(q)) videos.insert(frame_owner_[match.id]);
-    for (uint32_t v : videos) ++hits[v];
+    for (const auto& match : results.ForQuery(q)) candidates.insert(frame_owner_[match.id]);
   }
   const double query_duration = Duration(frames);
-  for (const auto& [v, count] : hits) {
+  for (uint32_t v : candidates) {
     const KnownVideo& known = videos_[v];
     const VpdqPercentages pct = MatchPercentages(frames, known.frames);
     const double known_duration = Duration(known.frames);
