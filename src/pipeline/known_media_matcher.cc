@@ -159,7 +159,15 @@ Status KnownMediaMatcher::MatchVideo(const std::string& sha256, std::span<const 
       out.push_back(std::move(r));
       continue;
     }
-    for (const VpdqSegment& segment : FindSegments(frames, known.frames)) {
+    std::vector<VpdqSegment> segments = FindSegments(frames, known.frames);
+    if (segments.empty() && pct.IsMatch(VpdqMatchOptions{})) {
+      // A vPDQ match too short for a segment of several frames (a clip of a
+      // second or two): its frames still place it.
+      VpdqSegmentOptions one_frame;
+      one_frame.min_matched_frames = 1;
+      segments = FindSegments(frames, known.frames, one_frame);
+    }
+    for (const VpdqSegment& segment : segments) {
       MatchRecord r;
       r.sha256 = sha256;
       r.method = kMethodVpdqClip;

@@ -56,6 +56,11 @@ class MediaScanTest : public ::testing::Test {
     clip.audio = false;
     ASSERT_TRUE(WriteSyntheticVideo(clip, dir_.Sub("phone/clip.mkv")).ok());
 
+    SyntheticVideoSpec moment = clip;  // 2 s: too few frames for a segment of several
+    moment.start_seconds = 6;
+    moment.duration_seconds = 2;
+    ASSERT_TRUE(WriteSyntheticVideo(moment, dir_.Sub("phone/moment.mp4")).ok());
+
     SyntheticVideoSpec other = original;  // unrelated pictures
     other.seed = kSeed + 100;
     other.duration_seconds = 12;
@@ -250,6 +255,11 @@ TEST_F(MediaScanTest, KnownVideoMatchesWholeAndAsAClipWithTimeRanges) {
   EXPECT_NEAR(c.span.known_start.value_or(-1), 20, 1.01);
   EXPECT_NEAR(c.span.known_end.value_or(-1), 30, 1.51);
 
+  auto moment = matches.equal_range("phone/moment.mp4");
+  ASSERT_NE(moment.first, moment.second) << "a 2 s clip still matches by the vPDQ rule";
+  EXPECT_EQ(moment.first->second.method, kMethodVpdqClip);
+  EXPECT_NEAR(moment.first->second.span.known_start.value_or(-1), 6, 1.01);
+
   EXPECT_EQ(matches.count("phone/other.mp4"), 0u) << "unrelated pictures must not match";
 
   auto voice = matches.equal_range("phone/PTT-20170504-WA0002.opus");
@@ -263,9 +273,9 @@ TEST_F(MediaScanTest, KnownVideoMatchesWholeAndAsAClipWithTimeRanges) {
 
   auto summary = store_->SummarizeMatches(case_.id);
   ASSERT_TRUE(summary.ok());
-  // The re-encode, the clip, the unrelated video and the truncated copy of the
-  // known video (fingerprinted in part, and still matched): only one is new.
-  EXPECT_EQ(summary->videos, 4u);
+  // The re-encode, the two clips, the unrelated video and the truncated copy
+  // of the known video (fingerprinted in part, and still matched): one is new.
+  EXPECT_EQ(summary->videos, 5u);
   EXPECT_EQ(summary->new_videos, 1u);
   EXPECT_TRUE(matches.contains("phone/truncated.mp4"));
 }
