@@ -11,29 +11,15 @@
 #include <vector>
 
 #include "base/temp_dir.h"
+#include "fingerprint/pdq_test_util.h"
 #include "media/media_file.h"
 #include "media/synthetic_media.h"
 
 namespace tantalio {
 namespace {
 
-PdqHash RandomHash(std::mt19937_64& rng) {
-  PdqHash hash;
-  for (int k = 0; k < 256; ++k) {
-    if (rng() & 1) hash.SetBit(k);
-  }
-  return hash;
-}
-
-// `hash` with `count` distinct bits flipped (from bit `first` on).
-PdqHash FlipBits(const PdqHash& hash, int count, int first = 0) {
-  PdqHash out;
-  for (int k = 0; k < 256; ++k) {
-    const bool flip = k >= first && k < first + count;
-    if (hash.Bit(k) != flip) out.SetBit(k);
-  }
-  return out;
-}
+using testing_util::FlipPdqBits;
+using testing_util::RandomPdqHash;
 
 VpdqFrame MakeFrame(int64_t number, int quality, const PdqHash& hash, double timestamp) {
   VpdqFrame frame;
@@ -48,7 +34,7 @@ VpdqFrame MakeFrame(int64_t number, int quality, const PdqHash& hash, double tim
 std::vector<VpdqFrame> RandomVideo(int seconds, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::vector<VpdqFrame> frames;
-  for (int s = 0; s < seconds; ++s) frames.push_back(MakeFrame(s * 30, 100, RandomHash(rng), s));
+  for (int s = 0; s < seconds; ++s) frames.push_back(MakeFrame(s * 30, 100, RandomPdqHash(rng), s));
   return frames;
 }
 
@@ -60,7 +46,7 @@ std::vector<VpdqFrame> Clip(const std::vector<VpdqFrame>& video, int first, int 
   const double shift = video[first].timestamp_seconds - start;
   for (int i = first; i < first + count; ++i) {
     VpdqFrame frame = video[i];
-    frame.hash = FlipBits(frame.hash, 3 + i % 7, i % 200);
+    frame.hash = FlipPdqBits(frame.hash, 3 + i % 7, i % 200);
     frame.timestamp_seconds -= shift;
     frame.frame_number = static_cast<int64_t>(std::lround(frame.timestamp_seconds * 30));
     clip.push_back(frame);
@@ -116,8 +102,8 @@ TEST(VpdqLineTest, RejectsBadLines) {
 
 TEST(VpdqCollapseTest, DropsConsecutiveRepeatsOnly) {
   std::mt19937_64 rng(7);
-  const PdqHash a = RandomHash(rng);
-  const PdqHash b = RandomHash(rng);
+  const PdqHash a = RandomPdqHash(rng);
+  const PdqHash b = RandomPdqHash(rng);
   const std::vector<VpdqFrame> frames = {MakeFrame(0, 100, a, 0), MakeFrame(1, 100, a, 1),
                                          MakeFrame(2, 90, a, 2),  MakeFrame(3, 100, b, 3),
                                          MakeFrame(4, 100, a, 4), MakeFrame(5, 100, a, 5)};
@@ -137,13 +123,13 @@ VpdqMatchOptions Rule(VpdqRule rule) {
 
 TEST(VpdqPercentagesTest, DuplicatesCountOnceUnderPytxOnly) {
   std::mt19937_64 rng(11);
-  const PdqHash a = RandomHash(rng);
-  const PdqHash b = RandomHash(rng);
-  const PdqHash c = RandomHash(rng);
+  const PdqHash a = RandomPdqHash(rng);
+  const PdqHash b = RandomPdqHash(rng);
+  const PdqHash c = RandomPdqHash(rng);
   // Query: a three times, b once. Compared: a only.
   const std::vector<VpdqFrame> query = {MakeFrame(0, 100, a, 0), MakeFrame(1, 100, a, 1),
                                         MakeFrame(2, 100, a, 2), MakeFrame(3, 100, b, 3)};
-  const std::vector<VpdqFrame> compared = {MakeFrame(0, 100, FlipBits(a, 5), 0),
+  const std::vector<VpdqFrame> compared = {MakeFrame(0, 100, FlipPdqBits(a, 5), 0),
                                            MakeFrame(1, 100, c, 1)};
   const VpdqPercentages pytx =
       MatchPercentages(query, compared, Rule(VpdqRule::kPythonThreatExchange));
@@ -156,8 +142,8 @@ TEST(VpdqPercentagesTest, DuplicatesCountOnceUnderPytxOnly) {
 
 TEST(VpdqPercentagesTest, QualityFilterOnBothSides) {
   std::mt19937_64 rng(12);
-  const PdqHash a = RandomHash(rng);
-  const PdqHash b = RandomHash(rng);
+  const PdqHash a = RandomPdqHash(rng);
+  const PdqHash b = RandomPdqHash(rng);
   const std::vector<VpdqFrame> query = {MakeFrame(0, 100, a, 0), MakeFrame(1, 49, b, 1)};
   const std::vector<VpdqFrame> compared = {MakeFrame(0, 50, a, 0), MakeFrame(1, 10, b, 1)};
   for (VpdqRule rule : {VpdqRule::kPythonThreatExchange, VpdqRule::kReferenceCpp}) {
@@ -175,11 +161,11 @@ TEST(VpdqPercentagesTest, QualityFilterOnBothSides) {
 
 TEST(VpdqPercentagesTest, DistanceBoundaryDiffersBetweenRules) {
   std::mt19937_64 rng(13);
-  const PdqHash a = RandomHash(rng);
-  const PdqHash b = RandomHash(rng);
+  const PdqHash a = RandomPdqHash(rng);
+  const PdqHash b = RandomPdqHash(rng);
   const std::vector<VpdqFrame> query = {MakeFrame(0, 100, a, 0), MakeFrame(1, 100, b, 1)};
-  const std::vector<VpdqFrame> at31 = {MakeFrame(0, 100, FlipBits(a, 31), 0),
-                                       MakeFrame(1, 100, FlipBits(b, 32), 1)};
+  const std::vector<VpdqFrame> at31 = {MakeFrame(0, 100, FlipPdqBits(a, 31), 0),
+                                       MakeFrame(1, 100, FlipPdqBits(b, 32), 1)};
   ASSERT_EQ(PdqDistance(a, at31[0].hash), 31);
   ASSERT_EQ(PdqDistance(b, at31[1].hash), 32);
   const VpdqPercentages pytx = MatchPercentages(query, at31, Rule(VpdqRule::kPythonThreatExchange));
@@ -231,7 +217,7 @@ TEST(VpdqSegmentsTest, ClipWithFarBitFlipsOrLowQualityIsNotMatched) {
   const std::vector<VpdqFrame> video = RandomVideo(200, 22);
   std::vector<VpdqFrame> clip = Clip(video, 50, 10);
   std::vector<VpdqFrame> far = clip;
-  for (VpdqFrame& frame : far) frame.hash = FlipBits(frame.hash, 40, 100);
+  for (VpdqFrame& frame : far) frame.hash = FlipPdqBits(frame.hash, 40, 100);
   EXPECT_TRUE(FindSegments(far, video).empty());
   for (VpdqFrame& frame : clip) frame.quality = 20;
   EXPECT_TRUE(FindSegments(clip, video).empty());
@@ -243,7 +229,7 @@ std::vector<VpdqFrame> StillScenes(const std::vector<double>& starts, uint64_t s
   std::mt19937_64 rng(seed);
   std::vector<VpdqFrame> frames;
   for (double start : starts) {
-    frames.push_back(MakeFrame(static_cast<int64_t>(start * 30), 100, RandomHash(rng), start));
+    frames.push_back(MakeFrame(static_cast<int64_t>(start * 30), 100, RandomPdqHash(rng), start));
   }
   return frames;
 }
@@ -257,7 +243,7 @@ TEST(VpdqSegmentsTest, CollapsedStillScenesClipCutMidScene) {
   const double starts[] = {0, 9, 17, 28};
   for (int i = 0; i < 4; ++i) {
     VpdqFrame frame = video[i + 1];
-    frame.hash = FlipBits(frame.hash, 4, 10 * i);
+    frame.hash = FlipPdqBits(frame.hash, 4, 10 * i);
     frame.timestamp_seconds = starts[i];
     clip.push_back(frame);
   }
@@ -288,7 +274,7 @@ TEST(VpdqSegmentsTest, UncollapsedQueryAgainstCollapsedStill) {
   const int source[] = {2, 2, 2, 2, 2, 3, 4, 5};
   for (int i = 0; i < 8; ++i) {
     VpdqFrame frame = video[source[i]];
-    frame.hash = FlipBits(frame.hash, 2 + i, 30);
+    frame.hash = FlipPdqBits(frame.hash, 2 + i, 30);
     frame.timestamp_seconds = i;
     query.push_back(frame);
   }
@@ -333,7 +319,7 @@ TEST(VpdqSegmentsTest, GapSplitsAndShortRunsAreDropped) {
   // same offset: the gap ends the first run and the second is too short.
   std::vector<VpdqFrame> query = Clip(video, 200, 13, 0);
   std::mt19937_64 rng(62);
-  for (int i = 5; i < 11; ++i) query[i].hash = RandomHash(rng);
+  for (int i = 5; i < 11; ++i) query[i].hash = RandomPdqHash(rng);
   const std::vector<VpdqSegment> segments = FindSegments(query, video);
   ASSERT_EQ(segments.size(), 1u);
   EXPECT_NEAR(segments[0].query_start, 0, 1e-9);
@@ -352,10 +338,10 @@ TEST(VpdqSegmentsTest, UnrelatedVideosHaveNoSegment) {
 TEST(VpdqSegmentsTest, NearStaticVideoStaysFast) {
   // 1800 frames that all lie within a few bits of one another.
   std::mt19937_64 rng(81);
-  const PdqHash base = RandomHash(rng);
+  const PdqHash base = RandomPdqHash(rng);
   std::vector<VpdqFrame> video;
   for (int s = 0; s < 1800; ++s) {
-    video.push_back(MakeFrame(s * 30, 100, FlipBits(base, 1 + s % 5, (s * 7) % 250), s));
+    video.push_back(MakeFrame(s * 30, 100, FlipPdqBits(base, 1 + s % 5, (s * 7) % 250), s));
   }
   const auto start = std::chrono::steady_clock::now();
   const std::vector<VpdqSegment> segments = FindSegments(video, video);

@@ -8,33 +8,20 @@
 #include <random>
 
 #include "base/temp_dir.h"
+#include "fingerprint/pdq_test_util.h"
 
 namespace tantalio {
 namespace {
 
-PdqHash RandomHash(std::mt19937_64& rng) {
-  PdqHash h;
-  for (int k = 0; k < 256; ++k) {
-    if (rng() & 1) h.SetBit(k);
-  }
-  return h;
-}
-
-// `h` with its first `bits` bits inverted.
-PdqHash Flip(const PdqHash& h, int bits) {
-  PdqHash out;
-  for (int k = 0; k < 256; ++k) {
-    if (h.Bit(k) != (k < bits)) out.SetBit(k);
-  }
-  return out;
-}
+using testing_util::FlipPdqBits;
+using testing_util::RandomPdqHash;
 
 class HashSetMatcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = Store::Open(dir_.Sub("m.db")).value();
     std::mt19937_64 rng(42);
-    for (auto& h : image_.hashes) h = RandomHash(rng);
+    for (auto& h : image_.hashes) h = RandomPdqHash(rng);
     image_.quality = 90;
   }
 
@@ -92,7 +79,7 @@ TEST_F(HashSetMatcherTest, ExactDigestsOfEveryAlgorithm) {
 }
 
 TEST_F(HashSetMatcherTest, DistanceThirtyOneMatchesAndThirtyTwoDoesNot) {
-  Import({Pdq(Flip(image_.hashes[0], 31)), Pdq(Flip(image_.hashes[0], 32))});
+  Import({Pdq(FlipPdqBits(image_.hashes[0], 31)), Pdq(FlipPdqBits(image_.hashes[0], 32))});
   auto out = MatchImage();
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].distance, 31);
@@ -105,7 +92,7 @@ TEST_F(HashSetMatcherTest, DistanceThirtyOneMatchesAndThirtyTwoDoesNot) {
 TEST_F(HashSetMatcherTest, EveryOrientationMatches) {
   for (int v = 0; v < kPdqVariantCount; ++v) {
     SCOPED_TRACE(v);
-    int64_t set = Import({Pdq(Flip(image_.hashes[v], 3))});
+    int64_t set = Import({Pdq(FlipPdqBits(image_.hashes[v], 3))});
     MatcherOptions only;
     only.set_ids = {set};
     auto out = MatchImage(only);
@@ -125,7 +112,7 @@ TEST_F(HashSetMatcherTest, QualityBelowFiftyOnEitherSideDoesNotMatch) {
 }
 
 TEST_F(HashSetMatcherTest, StoredOrientationsMatchLikeFreshOnes) {
-  Import({Pdq(Flip(image_.hashes[5], 10))});
+  Import({Pdq(FlipPdqBits(image_.hashes[5], 10))});
   auto matcher = HashSetMatcher::Load(*store_, {});
   ASSERT_TRUE(matcher.ok());
   ContentForMatching c;
@@ -143,7 +130,7 @@ TEST_F(HashSetMatcherTest, StoredOrientationsMatchLikeFreshOnes) {
 }
 
 TEST_F(HashSetMatcherTest, SnapshotIsMappedWhenCurrentAndRebuiltWhenNot) {
-  const int64_t first = Import({Pdq(Flip(image_.hashes[0], 5))});
+  const int64_t first = Import({Pdq(FlipPdqBits(image_.hashes[0], 5))});
   MatcherOptions options;
   options.snapshot_prefix = dir_.Sub("case.db.hashsets");
   auto load = [&](const MatcherOptions& o) {
@@ -163,7 +150,7 @@ TEST_F(HashSetMatcherTest, SnapshotIsMappedWhenCurrentAndRebuiltWhenNot) {
   EXPECT_EQ(out[0].distance, 5);
 
   // A new set makes the snapshot stale: rebuilt, and it holds both sets.
-  const int64_t second = Import({Pdq(Flip(image_.hashes[3], 7))});
+  const int64_t second = Import({Pdq(FlipPdqBits(image_.hashes[3], 7))});
   auto rebuilt = load(options);
   EXPECT_EQ(rebuilt->pdq_index_source(), PdqIndexSource::kRebuiltSnapshot);
   out.clear();
