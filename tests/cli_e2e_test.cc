@@ -727,9 +727,9 @@ TEST_F(CliTest, DemoFindsKnownMaterialExactlyAndPerceptually) {
 }
 
 // Video and audio: `hash --video` and `hash --audio` print lists that import
-// as hash sets; a scan then finds a clip of the known video and a voice note
-// with part of the known recording, with their time ranges, and `media`
-// lists what the containers say.
+// as hash sets; `match` then finds, in a scanned case, a clip of the known
+// video and a voice note with part of the known recording, with their time
+// ranges, and `media` lists what the containers say.
 TEST_F(CliTest, KnownVideoAndAudioFromPrintedListsAreFoundWithTimeRanges) {
   CreateCase();
   const std::string known = dir_.Sub("known"), evidence = dir_.Sub("evidence");
@@ -770,16 +770,18 @@ TEST_F(CliTest, KnownVideoAndAudioFromPrintedListsAreFoundWithTimeRanges) {
   EXPECT_EQ(audio.out.rfind("source_ref,duration,chromaprint\n", 0), 0u) << audio.out;
   std::ofstream(dir_.Sub("known-audio.csv")) << audio.out;
 
+  // The sets arrive after the scan: `match` compares the stored fingerprints.
+  RunResult scan = Tantalio("scan --case op --device phone " + Quote(evidence));
+  ASSERT_EQ(scan.exit_code, 0) << scan.err;
+  EXPECT_NE(scan.out.find("1 videos and 1 audio files fingerprinted"), std::string::npos)
+      << scan.out;
   RunResult imported = Tantalio("hashset import " + Quote(dir_.Sub("known.vpdq")) + " --name vids");
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
   EXPECT_NE(imported.out.find("vPDQ"), std::string::npos) << imported.out;
   imported = Tantalio("hashset import " + Quote(dir_.Sub("known-audio.csv")) + " --name songs");
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
-
-  RunResult scan = Tantalio("scan --case op --device phone " + Quote(evidence));
-  ASSERT_EQ(scan.exit_code, 0) << scan.err;
-  EXPECT_NE(scan.out.find("1 videos and 1 audio files fingerprinted"), std::string::npos)
-      << scan.out;
+  RunResult match = Tantalio("match --case op");
+  ASSERT_EQ(match.exit_code, 0) << match.err;
   RunResult matches = Tantalio("matches --case op --format json");
   ASSERT_EQ(matches.exit_code, 0) << matches.err;
   std::map<std::string, nlohmann::json> by_path;
